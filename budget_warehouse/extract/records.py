@@ -1,0 +1,211 @@
+"""Typed records the extractor yields for one document.
+
+Every record carries the source line it came from (1-based), so each warehouse
+fact can be traced back to the document. Amounts are exact ``Decimal`` values
+normalised to 万元; ``printed`` keeps the text as printed and ``decimals`` the
+number of decimals printed, which the tolerance rule needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# Canonical keys of the standard tables (recognised by title and header).
+TABLE_KINDS = {
+    "summary": "收支预算总表",
+    "revenue_by_unit": "收入预算总表",
+    "expenditure_by_unit": "支出预算总表",
+    "fiscal_summary": "财政拨款收支预算总表",
+    "general_budget_by_subject": "一般公共预算拨款支出预算表",
+    "gov_fund_by_subject": "政府性基金拨款支出预算表",
+    "economic_class": "一般公共预算支出经济分类情况表",
+    "basic_economic_class": "一般公共预算基本支出经济分类情况表",
+    "three_public": "一般公共预算“三公”经费支出预算表",
+    "special_funds": "部门专项资金管理清单目录",
+}
+UNRECOGNISED = "unrecognised"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    document_id: str  # stable: region + department + year + phase, not the file name
+    content_hash: str  # sha256 of the decoded text: identifies the version
+    source_name: str
+    region: str | None
+    department: str | None
+    year: int | None
+    phase: str  # 预算 or 决算
+    title: str
+    encoding: str
+    line_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    table_id: str  # t01, t02 … in document order
+    kind: str  # a key of TABLE_KINDS or UNRECOGNISED
+    title: str
+    title_line: int
+    first_line: int
+    last_line: int
+    amount_unit: str  # 万元 or 元 as printed in "单位：…"; amounts are normalised to 万元
+    layout: str  # tsv | html
+    is_empty: bool  # printed as "无"
+    columns: tuple[str, ...]  # composite header labels, e.g. "资金来源/总计"
+    row_count: int
+    duplicate_lines: tuple[int, int] | None = None  # a second rendering, loaded once
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One value cell of a table row, long form (blank cells included, amount None)."""
+
+    table_id: str
+    table_kind: str
+    source_line: int
+    row_index: int  # 0-based index among the table's data rows
+    row_role: str  # detail | total | subtotal (a parent line with children below it)
+    column_index: int
+    column_label: str  # composite header label as printed
+    measure_group: str  # kind | source | amount | item (see columns.py)
+    measure: str  # canonical measure of the column, e.g. total, project, general_budget
+    printed: str
+    amount: Decimal | None  # 万元
+    decimals: int
+    # Row context; which fields are set depends on the table kind.
+    unit_code: str | None = None
+    unit_name: str | None = None
+    subject_code: str | None = None
+    subject_name: str | None = None
+    econ_code: str | None = None
+    econ_name: str | None = None
+    side: str | None = None  # revenue | expenditure (summary tables)
+    item_label: str | None = None  # row label as printed (summary, 三公, unrecognised)
+    item_key: str | None = None  # canonical key of that row label
+    item_level: int | None = None
+    parent_item_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RosterUnit:
+    source_line: int
+    unit_name: str
+    funding_nature: str | None
+    staffing_quota_printed: str
+    staffing_quota: Decimal | None
+    staff_count_printed: str
+    staff_count: Decimal | None
+    unit_code: str | None  # linked through the unit names printed in the tables
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """One entry of the prose project list ("4、对外交流活动专项 60 万元")."""
+
+    seq: int
+    name: str
+    printed: str
+    amount: Decimal
+    decimals: int
+    source_line: int
+    perf_id: str | None  # the 绩效目标表 that describes this project, if found
+
+
+@dataclass(frozen=True, slots=True)
+class PerfFunding:
+    perf_id: str
+    period: str  # implementation (实施期) | current_year (当年度)
+    source: str  # total | general_budget | gov_fund | other
+    label: str
+    printed: str
+    amount: Decimal | None
+    decimals: int
+    source_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class PerfTable:
+    """One 绩效目标表 (performance target table) with its header fields."""
+
+    perf_id: str  # p01, p02 … in document order
+    heading: str  # the heading printed above the table, if any
+    title: str
+    first_line: int
+    last_line: int
+    filled_by: str | None  # 填报单位
+    project_name: str | None
+    owner: str | None  # 项目负责人
+    phone: str | None
+    period: str | None  # 项目起止时间
+    overall_goal: str | None
+    funding: tuple[PerfFunding, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One value of one indicator row of a 绩效目标表 (long form)."""
+
+    perf_id: str
+    row_index: int
+    source_line: int
+    level1: str | None  # 投入 / 产出 / 效益
+    level2: str | None  # 时效目标 …
+    level3: str | None  # 目标1 …
+    content: str | None  # 指标内容
+    value_column: str  # 绩效标准, 全年目标值, 实施期目标值 …
+    printed: str
+    number: Decimal | None
+    number_unit: str | None  # 个月, %, 万, 人 …
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """An amount, count or percentage stated in the prose."""
+
+    claim_id: str
+    source_line: int
+    section: str  # the heading the sentence sits under
+    sentence: str
+    label: str  # the words just before the number
+    kind: str  # see claims.py: total_revenue, subject_amount, yoy_change_amount …
+    measure: str | None  # what the amount restates, e.g. general_budget, personnel
+    subject_code: str | None
+    printed: str
+    value: Decimal  # as printed, in its own unit
+    unit: str  # 万元 | 元 | 亿元 | % | 个 …
+    amount: Decimal | None  # in 万元 when the unit is a currency
+    decimals: int
+    direction: str | None = None  # increase | decrease | flat (year-on-year claims)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberToken:
+    """Coverage account: every numeric token and whether a record holds it."""
+
+    source_line: int
+    token: str
+    accounted: bool
+    record: str | None  # cells, claims, indicators … or None
+    reason: str | None  # why it is not loaded (page number, date, heading number …)
+
+
+@dataclass(slots=True)
+class ExtractedDocument:
+    meta: DocumentMeta
+    tables: list[Table] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
+    roster: list[RosterUnit] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    perf_tables: list[PerfTable] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    tokens: list[NumberToken] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> float:
+        numeric = [t for t in self.tokens if t.reason != "not a value"]
+        if not numeric:
+            return 1.0
+        return sum(t.accounted for t in numeric) / len(numeric)
