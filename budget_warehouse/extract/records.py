@@ -203,9 +203,13 @@ class ExtractedDocument:
     tokens: list[NumberToken] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    @property
-    def coverage(self) -> float:
-        numeric = [t for t in self.tokens if t.reason != "not a value"]
-        if not numeric:
-            return 1.0
-        return sum(t.accounted for t in numeric) / len(numeric)
+    def coverage(self) -> dict[str, int]:
+        """Numeric tokens of the document: loaded into a record, not loaded with a reason, unexplained."""
+        loaded = sum(t.accounted for t in self.tokens)
+        explained = sum(1 for t in self.tokens if not t.accounted and t.reason)
+        return {
+            "tokens": len(self.tokens),
+            "loaded": loaded,
+            "explained": explained,
+            "unexplained": len(self.tokens) - loaded - explained,
+        }

@@ -54,9 +54,9 @@ SUMMARY_PROJECT_ITEMS: list[tuple[str, str, str]] = [
 
 # Rows of the 三公 table.
 THREE_PUBLIC_ITEMS: list[tuple[str, str, str]] = [
-    ("vehicle_operation", "公务用车运行费", r"运行(维护)?费"),
-    ("vehicle_purchase", "公务用车购置费", r"购置费"),
-    ("vehicle", "公务用车购置及运行费", r"公务用车"),
+    ("vehicle", "公务用车购置及运行费", r"购置.{0,2}[及和].{0,3}运行|^公务用车费?$"),
+    ("vehicle_operation", "公务用车运行费", r"运行"),
+    ("vehicle_purchase", "公务用车购置费", r"购置"),
     ("overseas", "因公出国（境）费用", r"出国"),
     ("reception", "公务接待费", r"接待"),
 ]

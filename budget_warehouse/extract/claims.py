@@ -1,0 +1,118 @@
+"""Prose claims: every amount, percentage and key count the 情况说明 states.
+
+Each claim records what it restates (``kind`` and ``measure``) so the quality
+rules can compare it with the table value. The kind is decided from the words
+just before the number (the *label*), the sentence, and the heading above it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from budget_warehouse.extract.numbers import SCALE_TO_WAN, parse_amount
+from budget_warehouse.extract.records import Claim
+from budget_warehouse.extract.segment import Segmented, plain
+from budget_warehouse.extract.vocabulary import EXPENDITURE_KINDS, FUNDING_SOURCES, THREE_PUBLIC_ITEMS, match_key
+
+_AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元|%|％)")
+_COUNT = re.compile(r"(?<![\d.])(\d+)\s*(个项目|个项目绩效目标|辆|台（套）|台\(套\))")
+_SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
+_CODE = re.compile(r"[（(](\d{7})[)）]")
+_YOY = re.compile(r"(比|较|与)\s*(上年|上一年|\d{4}\s*年)")
+_DELIMS = "，,。；;：:"
+
+
+def _label(sentence: str, start: int) -> str:
+    cut = max(sentence.rfind(d, 0, start) for d in _DELIMS)
+    return sentence[cut + 1 : start].strip()[-40:]
+
+
+def _section(seg: Segmented, line: int) -> str:
+    heads = [text for n, text in seg.headings.items() if n <= line]
+    return heads[-1] if heads else ""
+
+
+def _classify(label: str, sentence: str, section: str, unit: str, prior: Claim | None) -> tuple[str, str | None]:
+    """(kind, measure) of one stated number."""
+    where = section + " " + sentence
+    if _YOY.search(label) or re.match(r"^(增加|减少|增长|下降)", label) and prior is not None:
+        base = f"{prior.kind}:{prior.measure}" if prior is not None else None
+        return ("yoy_change_pct" if unit == "%" else "yoy_change_amount"), base
+    if unit == "%":
+        return "other_percent", None
+    if _CODE.search(label) or _CODE.search(sentence[: sentence.find(label) + len(label)] if label else ""):
+        return "subject_amount", "total"
+    if "三公" in label or "三公" in section or re.search(r"出国|公务接待|公务用车|公车", label + section):
+        if "三公" in label and not re.search(r"出国|接待|用车|公车", label):
+            return "three_public", "total"
+        item = match_key(label.replace("公车", "公务用车"), THREE_PUBLIC_ITEMS) if re.search(r"出国|接待|用车|公车", label) else None
+        return "three_public", item or match_key(section, THREE_PUBLIC_ITEMS) or "total"
+    if "机关运行经费" in where:
+        return "operating_funds", "total"
+    if "政府采购" in where or "购买服务" in label:
+        return "procurement", "service" if "购买服务" in label else "total"
+    if re.search(r"项目|资金", label) and re.search(r"共涉及|合计|共计", label):
+        return "project_total", "total"
+    if re.search(r"人员经费|公用经费", label):
+        return "basic_part", "personnel" if "人员" in label else "public"
+    if "基本支出" in label and "财政拨款" in label:
+        return "basic_total", "basic"
+    if re.search(r"一般公共预算(拨款)?支出", label) or ("一般公共预算" in section and "支出" in label and "一般公共预算" in label):
+        return "general_budget_total", "total"
+    if re.search(r"政府性基金(预算)?(拨款)?支出", label):
+        return "gov_fund_total", "total"
+    if re.search(r"收入(预算)?(总计|合计|为|总额)|收入预算", label):
+        return "total_revenue", "total"
+    if re.search(r"支出(预算)?(总计|合计|为|总额)|支出预算", label):
+        return "total_expenditure", "total"
+    if (key := match_key(label, FUNDING_SOURCES)) and ("其中" in sentence or "收入" in where):
+        return "revenue_by_source", key
+    if key := match_key(label, EXPENDITURE_KINDS):
+        return "expenditure_by_kind", key
+    return "other_amount", None
+
+
+def extract_claims(seg: Segmented, exclude_lines: set[int]) -> list[Claim]:
+    claims: list[Claim] = []
+    for line_no in seg.prose:
+        if line_no in exclude_lines:
+            continue
+        text = plain(seg.lines[line_no - 1])
+        section = _section(seg, line_no)
+        prior: Claim | None = None  # what a following "比上年增加 …" refers to, within the paragraph
+        for sm in _SENTENCE.finditer(text):
+            sentence = sm.group(0)
+            found = [(m, "amount") for m in _AMOUNT.finditer(sentence)] + [(m, "count") for m in _COUNT.finditer(sentence)]
+            for m, what in sorted(found, key=lambda x: x[0].start()):
+                printed, unit = m.group(1), m.group(2).replace("％", "%")
+                value, decimals = parse_amount(printed)
+                label = _label(sentence, m.start())
+                if what == "count":
+                    kind = "project_count" if "项目" in unit else "assets"
+                    measure, unit = (None, "个") if kind == "project_count" else (unit, unit)
+                else:
+                    kind, measure = _classify(label, sentence, section, unit, prior)
+                code = _CODE.search(sentence[: m.start()])
+                direction = None
+                if kind.startswith("yoy_"):
+                    direction = "decrease" if re.search(r"减少|下降|降低", label) else "increase"
+                claim = Claim(
+                    claim_id=f"c{len(claims) + 1:03d}",
+                    source_line=line_no,
+                    section=section,
+                    sentence=sentence.strip(),
+                    label=label,
+                    kind=kind,
+                    measure=measure,
+                    subject_code=code.group(1) if code and kind == "subject_amount" else None,
+                    printed=printed,
+                    value=value,
+                    unit=unit,
+                    amount=value * SCALE_TO_WAN[unit] if unit in SCALE_TO_WAN else None,
+                    decimals=decimals,
+                    direction=direction,
+                )
+                claims.append(claim)
+                if not kind.startswith("yoy_"):
+                    prior = claim
+    return claims

@@ -1,0 +1,93 @@
+"""Coverage account: every numeric token of the document, loaded or not, and why not.
+
+A token counts as loaded when a record holds it on the same source line (a
+table cell, a claim, an indicator value, a code …). The rest get a reason
+from where they stand; a token with no reason is a gap in the extractor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from budget_warehouse.extract.numbers import NUMBER_TOKEN_RE, normalise
+from budget_warehouse.extract.records import ExtractedDocument, NumberToken
+from budget_warehouse.extract.segment import Segmented, is_heading
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def line_tokens(line: str) -> list[str]:
+    text = _TAG.sub(" ", line).replace("\u3000", " ")
+    return [normalise(m.group(0)) for m in NUMBER_TOKEN_RE.finditer(text)]
+
+
+def _tokens_of(text: str | None) -> list[str]:
+    return line_tokens(text) if text else []
+
+
+def account_tokens(
+    seg: Segmented,
+    doc: ExtractedDocument,
+    code_tokens: list[tuple[int, str]],
+    explained: list[tuple[int, str | None, str]],
+) -> list[NumberToken]:
+    loaded: dict[int, Counter] = {}
+
+    def hold(line: int, text: str | None, record: str) -> None:
+        for token in _tokens_of(text):
+            loaded.setdefault(line, Counter())[(token, record)] += 1
+
+    for c in doc.cells:
+        hold(c.source_line, c.printed, "cells")
+    for line, code in code_tokens:
+        hold(line, code, "codes")
+    for c in doc.claims:
+        hold(c.source_line, c.printed, "claims")
+    for i in doc.indicators:
+        hold(i.source_line, i.printed, "indicators")
+    for p in doc.projects:
+        hold(p.source_line, f"{p.seq} {p.printed}", "projects")
+    for r in doc.roster:
+        hold(r.source_line, f"{r.staffing_quota_printed} {r.staff_count_printed}", "roster")
+    for perf in doc.perf_tables:
+        for f in perf.funding:
+            hold(f.source_line, f.printed, "perf_funding")
+
+    whole_line = {line: reason for line, token, reason in explained if token is None}
+    perf_ranges = [(p.first_line, p.last_line) for p in doc.perf_tables]
+    table_ranges = [(b.first_line, b.last_line) for b in seg.blocks]
+    prose = set(seg.prose)
+    out: list[NumberToken] = []
+    for n, line in enumerate(seg.lines, start=1):
+        tokens = line_tokens(line)
+        if not tokens:
+            continue
+        held = loaded.get(n, Counter())
+        for token in tokens:
+            record = next((rec for (tok, rec), count in held.items() if tok == token and count > 0), None)
+            if record is not None:
+                held[(token, record)] -= 1
+                out.append(NumberToken(n, token, True, record, None))
+                continue
+            out.append(NumberToken(n, token, False, None, _reason(n, line, token, whole_line, perf_ranges, table_ranges, prose)))
+    return out
+
+
+def _reason(n, line, token, whole_line, perf_ranges, table_ranges, prose) -> str | None:
+    if n in whole_line:
+        return whole_line[n]
+    if any(a <= n <= b for a, b in perf_ranges):
+        return "text of a performance table (date, reference, phone or description), not a target value"
+    plain_line = _TAG.sub(" ", line)
+    if re.search(re.escape(token) + r"\s*(年|月|日|号|月份)", plain_line) or re.search(r"[〔\[【(（]\s*" + re.escape(token), plain_line):
+        return "date, year or document reference"
+    if re.search(r"(^|\t|[（(>])\s*(其中[:：])?[（(]?" + re.escape(token) + r"\s*[、)）.．]", plain_line.lstrip("#*- ")):
+        return "list or line-item numbering"
+    if n in prose and is_heading(line):
+        return "heading number"
+    if n in prose:
+        return "count or figure in prose that is not an amount or percentage"
+    if any(a <= n <= b for a, b in table_ranges):
+        return None  # a number inside a table that no record holds: a gap
+    return None

@@ -1,0 +1,127 @@
+"""Entry points: text (or bytes, or a file) in, an ExtractedDocument out."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from budget_warehouse.extract import classify as cls
+from budget_warehouse.extract.claims import extract_claims
+from budget_warehouse.extract.coverage import account_tokens
+from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES, decode
+from budget_warehouse.extract.errors import NotABudget, TruncatedDocument
+from budget_warehouse.extract.meta import document_id, find_title, find_year, split_title
+from budget_warehouse.extract.performance import link_projects, parse_performance, parse_project_list
+from budget_warehouse.extract.records import TABLE_KINDS, UNRECOGNISED, DocumentMeta, ExtractedDocument
+from budget_warehouse.extract.roster import parse_roster
+from budget_warehouse.extract.segment import segment
+from budget_warehouse.extract.tables import TableParser
+
+EXTRACTOR_VERSION = "1"
+
+
+def extract_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedDocument:
+    path = Path(path)
+    size = path.stat().st_size
+    if size > max_bytes:
+        from budget_warehouse.extract.errors import TooLarge
+
+        raise TooLarge(f"file is {size} bytes, over the limit of {max_bytes} bytes", source=path.name)
+    return extract_bytes(path.read_bytes(), source_name=path.name, max_bytes=max_bytes)
+
+
+def extract_bytes(data: bytes, *, source_name: str = "", max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedDocument:
+    text, encoding = decode(data, source=source_name, max_bytes=max_bytes)
+    return extract(text, source_name=source_name, encoding=encoding)
+
+
+def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> ExtractedDocument:
+    seg = segment(text)
+    content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    title, _ = find_title(seg.lines)
+    region, department, phase = split_title(title) if title else (None, None, "预算")
+    year = find_year(seg.lines, title)
+    meta = DocumentMeta(
+        document_id=document_id(region, department, year, phase, content_hash),
+        content_hash=content_hash,
+        source_name=source_name,
+        region=region,
+        department=department,
+        year=year,
+        phase=phase,
+        title=title,
+        encoding=encoding,
+        line_count=len(seg.lines),
+    )
+    doc = ExtractedDocument(meta=meta)
+    if not (department and year):
+        doc.warnings.append(
+            f"{source_name}: title not recognised (found {title!r}); the document id falls back to the content hash"
+        )
+
+    kinds = [cls.classify(block.title, block.rows) for block in seg.blocks]
+    if not any(k in TABLE_KINDS for k in kinds):
+        raise NotABudget(
+            "no standard budget table found (expected tables titled such as 收支预算总表, 支出预算总表, "
+            "一般公共预算拨款支出预算表); this does not look like a department budget document",
+            source=source_name,
+        )
+    _check_not_truncated(seg, kinds, source_name)
+
+    unit = "万元"
+    explained: list[tuple[int, str | None, str]] = []  # (line, token or None for whole line, reason)
+    code_tokens: list[tuple[int, str]] = []
+    roster_blocks = []
+    perf_blocks = []
+    n_table = 0
+    for block, kind in zip(seg.blocks, kinds):
+        if kind == cls.CONTENTS:
+            explained += [(r.line, None, "table of contents") for r in block.rows]
+            continue
+        if kind == cls.ROSTER:
+            roster_blocks.append(block)
+            continue
+        if kind == cls.PERFORMANCE:
+            perf_blocks.append(block)
+            continue
+        unit = block.unit or unit
+        n_table += 1
+        table_kind = kind if kind in TABLE_KINDS else UNRECOGNISED
+        parsed = TableParser(block, table_kind, f"t{n_table:02d}", unit, source_name).parse()
+        doc.tables.append(parsed.table)
+        doc.cells.extend(parsed.cells)
+        code_tokens += parsed.code_tokens
+        explained += [(line, None, "column numbers of a table header") for line in parsed.column_number_lines]
+        explained += [(line, None, "second rendering of a table (loaded once)") for line in parsed.duplicate_lines]
+        explained += [(line, None, "page number inside a table") for line in block.page_numbers]
+        if table_kind == UNRECOGNISED:
+            doc.warnings.append(
+                f"{source_name}: line {block.first_line}: table {block.title or '(untitled)'!r} not recognised; "
+                "kept as an unrecognised table"
+            )
+    for block in roster_blocks:
+        doc.roster.extend(parse_roster(block.rows, doc.cells))
+        explained += [(line, None, "page number inside a table") for line in block.page_numbers]
+    for n, block in enumerate(perf_blocks, start=1):
+        perf, indicators, perf_explained = parse_performance(block, f"p{n:02d}", seg)
+        doc.perf_tables.append(perf)
+        doc.indicators.extend(indicators)
+        explained += perf_explained
+    doc.projects = link_projects(parse_project_list(seg), doc.perf_tables)
+    doc.claims = extract_claims(seg, exclude_lines={p.source_line for p in doc.projects})
+    doc.tokens = account_tokens(seg, doc, code_tokens, explained)
+    return doc
+
+
+def _check_not_truncated(seg, kinds, source_name: str) -> None:
+    """A budget document never ends inside one of its standard tables."""
+    last_text_line = max((i + 1 for i, line in enumerate(seg.lines) if line.strip()), default=0)
+    for block, kind in zip(seg.blocks, kinds):
+        if kind in TABLE_KINDS and block.last_line >= last_text_line:
+            raise TruncatedDocument(
+                f"the document ends inside table {block.title or kind!r} (started line {block.first_line}); "
+                "expected the rest of the table and the 预算情况说明 after it",
+                source=source_name,
+                line=block.last_line,
+                table=kind,
+            )

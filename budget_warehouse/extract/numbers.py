@@ -1,0 +1,41 @@
+"""Exact parsing of printed amounts: "8,121.56", "8121.56", "0", "" (blank)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９，．－", "0123456789,.-")
+AMOUNT_RE = re.compile(r"^[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# Every numeric token in running text (for coverage and prose claims).
+NUMBER_TOKEN_RE = re.compile(r"(?<![\d.,])[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])[-−]?\d+(?:\.\d+)?")
+SCALE_TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
+
+
+def normalise(text: str) -> str:
+    return text.translate(_FULLWIDTH).replace(" ", "").strip()
+
+
+def is_amount(text: str) -> bool:
+    return bool(AMOUNT_RE.match(normalise(text)))
+
+
+def parse_amount(text: str) -> tuple[Decimal | None, int]:
+    """(value, decimals printed) of an amount cell; (None, 0) for a blank cell.
+
+    Raises ValueError for text that is neither blank nor an amount.
+    """
+    t = normalise(text)
+    if t in ("", "-", "—", "--", "——", "/"):
+        return None, 0
+    if not AMOUNT_RE.match(t):
+        raise ValueError(f"not an amount: {text!r}")
+    t = t.replace(",", "").replace("−", "-")
+    decimals = len(t.split(".", 1)[1]) if "." in t else 0
+    return Decimal(t), decimals
+
+
+def to_wan(value: Decimal | None, unit: str) -> Decimal | None:
+    if value is None:
+        return None
+    return value * SCALE_TO_WAN.get(unit, Decimal(1))

@@ -1,0 +1,217 @@
+"""Projects: the prose project list and one 绩效目标表 (performance target table) each."""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from budget_warehouse.extract.grid import Row
+from budget_warehouse.extract.numbers import parse_amount
+from budget_warehouse.extract.records import Indicator, PerfFunding, PerfTable, Project
+from budget_warehouse.extract.segment import Block, Segmented, plain
+from budget_warehouse.extract.tables import dedupe_renderings
+
+_FIELD_LABELS = {
+    "filled_by": r"^填报单位",
+    "project_name": r"^项目名称",
+    "owner": r"^项目负责人",
+    "phone": r"^联系电话",
+    "period": r"^项目起止时间|^实施周期|^起止时间",
+    "overall_goal": r"^总体目标|^年度总体目标",
+}
+_FUNDING = [("total", r"资金总额"), ("general_budget", r"一般公共预算|财政拨款"), ("gov_fund", r"基金预算|政府性基金"), ("other", r"^其他")]
+_LEVEL3 = re.compile(r"^(目标|指标)\s*\d+$")
+_VALUE_LABEL = re.compile(r"(目标值|绩效标准|指标值)$")
+_NUMERIC_VALUE = re.compile(r"^([<>≤≥＜＞]=?)?\s*(-?\d+(?:\.\d+)?)\s*([^\d\s]{0,4})$")
+_PROJECT_LINE = re.compile(r"^[-•*]?\s*(\d{1,2})\s*[、.．]\s*(.+?)\s*([\d,]+(?:\.\d+)?)\s*万元\s*[；;。，,]?\s*$")
+
+
+def _after_label(cells: tuple[str, ...], i: int, pattern: str) -> str:
+    """The value of a label cell: the text after the label in the same cell, else the next filled cell."""
+    cell = cells[i]
+    m = re.match(pattern, cell)
+    rest = cell[m.end():] if m else ""
+    rest = re.sub(r"^[^:：]*?[:：]", "", rest) if re.match(r"^[^:：]{0,6}[:：]", rest) else rest
+    rest = re.sub(r"^[（(]盖章[)）]", "", rest.strip(" :：")).strip(" :：")
+    if rest:
+        return rest
+    for nxt in cells[i + 1 :]:
+        if nxt:
+            return re.sub(r"^[（(]盖章[)）]\s*", "", nxt).strip()
+    return ""
+
+
+def parse_number(text: str):
+    m = _NUMERIC_VALUE.match(text.replace(",", "").strip())
+    if not m:
+        return None, None
+    unit = m.group(3) or None
+    return parse_amount(m.group(2))[0], unit
+
+
+def _heading_for(block: Block, seg: Segmented) -> str:
+    previous_end = max((b.last_line for b in seg.blocks if b.last_line < block.first_line), default=0)
+    heads = [(line, text) for line, text in seg.headings.items() if previous_end < line < block.first_line]
+    if heads:
+        return heads[-1][1]
+    return block.title if block.title_line and block.title_line < (block.rows[0].line if block.rows else 0) else ""
+
+
+def parse_performance(block: Block, perf_id: str, seg: Segmented):
+    rows, dropped = dedupe_renderings(block.rows)
+    explained = [(line, None, "second rendering of a table (loaded once)") for line in dropped]
+    explained += [(line, None, "page number inside a table") for line in block.page_numbers]
+    fields: dict[str, str] = {}
+    funding: list[PerfFunding] = []
+    indicator_rows: list[Row] = []
+    header_rows: list[Row] = []
+    in_indicators = False
+    two_periods = any("实施期" in c for r in rows for c in r.cells) and any("当年度" in c for r in rows for c in r.cells)
+    for row in rows:
+        cells = row.cells
+        joined = "".join(cells)
+        if in_indicators:
+            if any(_LEVEL3.match(c) for c in cells):
+                indicator_rows.append(row)
+                continue
+            if re.search(r"保证项目实施|制度、措施", joined):
+                in_indicators = False
+            elif not any(_LEVEL3.match(c) for c in cells) and re.search(r"值|标准", joined) and not indicator_rows:
+                header_rows.append(row)
+                continue
+        if re.search(r"评价指标|指标内容|绩效内容", joined) and not indicator_rows:
+            in_indicators = True
+            header_rows.append(row)
+            continue
+        for i, cell in enumerate(cells):
+            for name, pattern in _FIELD_LABELS.items():
+                if cell and re.match(pattern, cell) and name not in fields:
+                    fields[name] = _after_label(cells, i, pattern)
+        funding += _funding(row, perf_id, two_periods)
+    if "owner" in fields and not fields.get("phone"):
+        fields["phone"] = _phone_after_owner(rows, fields["owner"])
+    value_labels = [t for r in header_rows for c in r.cells for t in c.split() if _VALUE_LABEL.search(t)]
+    indicators = _indicators(indicator_rows, value_labels, perf_id)
+    perf = PerfTable(
+        perf_id=perf_id,
+        heading=_heading_for(block, seg),
+        title=block.title,
+        first_line=block.first_line,
+        last_line=block.last_line,
+        filled_by=fields.get("filled_by") or None,
+        project_name=fields.get("project_name") or None,
+        owner=fields.get("owner") or None,
+        phone=fields.get("phone") or None,
+        period=fields.get("period") or None,
+        overall_goal=fields.get("overall_goal") or None,
+        funding=tuple(funding),
+    )
+    return perf, indicators, explained
+
+
+def _phone_after_owner(rows: list[Row], owner: str) -> str:
+    for row in rows:
+        if owner in row.cells:
+            after = row.cells[row.cells.index(owner) + 1 :]
+            return next((c for c in after if re.fullmatch(r"[\d\-]{7,13}", c)), "")
+    return ""
+
+
+def _funding(row: Row, perf_id: str, two_periods: bool) -> list[PerfFunding]:
+    out = []
+    labels = []
+    for i, cell in enumerate(row.cells):
+        for source, pattern in _FUNDING:
+            if cell and re.search(pattern, cell) and re.search(r"[:：]$|资金总额|拨款", cell) and len(cell) <= 14:
+                labels.append((i, source, cell))
+                break
+    for n, (i, source, label) in enumerate(labels):
+        end = labels[n + 1][0] if n + 1 < len(labels) else len(row.cells)
+        printed = next((c for c in row.cells[i + 1 : end] if c), "")
+        try:
+            amount, decimals = parse_amount(printed)
+        except ValueError:
+            continue
+        period = "implementation" if two_periods and n < len(labels) / 2 and len(labels) > 1 else "current_year"
+        out.append(PerfFunding(perf_id, period, source, label, printed, amount, decimals, row.line))
+    return out
+
+
+def _indicators(rows: list[Row], value_labels: list[str], perf_id: str) -> list[Indicator]:
+    out = []
+    level1 = level2 = None
+    for index, row in enumerate(rows):
+        cells = row.cells
+        k = next(i for i, c in enumerate(cells) if _LEVEL3.match(c))
+        before = [c for c in cells[:k] if c]
+        if before:
+            level2 = before[-1]
+            if len(before) >= 2:
+                level1 = before[-2]
+        after = list(enumerate(cells[k + 1 :], start=k + 1))
+        content_pos = next((i for i, c in after if c), None)
+        if content_pos is None:
+            continue
+        content = cells[content_pos]
+        rest = cells[content_pos + 1 :]
+        filled = [c for c in rest if c]
+        values = filled if len(filled) == len(value_labels) else list(rest[: max(len(value_labels), len(filled))])
+        if content == "/" and all(v in ("", "/") for v in values):
+            continue
+        for n, printed in enumerate(values):
+            if not printed:
+                continue
+            number, unit = parse_number(printed)
+            label = value_labels[n] if n < len(value_labels) else f"值{n + 1}"
+            out.append(
+                Indicator(perf_id, index, row.line, level1, level2, cells[k], content, label, printed, number, unit)
+            )
+    return out
+
+
+def parse_project_list(seg: Segmented) -> list[Project]:
+    """Numbered prose lines "4、对外交流活动专项 60 万元；" in runs of at least two."""
+    found = []
+    for line_no in seg.prose:
+        text = plain(seg.lines[line_no - 1])
+        m = _PROJECT_LINE.match(text)
+        if m and not re.search(r"\d{7}", m.group(2)):
+            amount, decimals = parse_amount(m.group(3))
+            found.append(Project(int(m.group(1)), m.group(2).strip(), m.group(3), amount, decimals, line_no, None))
+    # Keep the longest run numbered 1, 2, 3 …
+    runs: list[list[Project]] = []
+    for p in found:
+        if runs and p.seq == runs[-1][-1].seq + 1:
+            runs[-1].append(p)
+        elif p.seq == 1:
+            runs.append([p])
+    return max(runs, key=len) if runs else []
+
+
+def _norm(name: str) -> str:
+    name = re.sub(r"^[（(]?\d{1,2}[)）.、]\s*", "", name)
+    return re.sub(r"\s|\d{4}年度?|[（(].*?[)）]|专项|经费|费用", "", name)
+
+
+def link_projects(projects: list[Project], perfs: list[PerfTable]) -> list[Project]:
+    """Match each listed project to its 绩效目标表 by name (heading or 项目名称) and amount."""
+    scores = []
+    for p in projects:
+        for perf in perfs:
+            names = [n for n in (perf.heading, perf.project_name) if n]
+            similarity = max((SequenceMatcher(None, _norm(p.name), _norm(n)).ratio() for n in names), default=0)
+            if any(_norm(n) and (_norm(n) in _norm(p.name) or _norm(p.name) in _norm(n)) for n in names):
+                similarity = max(similarity, 0.8)
+            current = [f.amount for f in perf.funding if f.source == "total" and f.period == "current_year"]
+            amount_match = bool(current) and current[0] == p.amount
+            unit_match = bool(perf.filled_by) and bool(set(perf.filled_by) & set(p.name[:4]))
+            scores.append((similarity + (0.5 if amount_match else 0) + (0.1 if unit_match else 0), p.seq, perf.perf_id))
+    linked: dict[int, str] = {}
+    used: set[str] = set()
+    for score, seq, perf_id in sorted(scores, reverse=True):
+        if score >= 0.6 and seq not in linked and perf_id not in used:
+            linked[seq] = perf_id
+            used.add(perf_id)
+    return [
+        Project(p.seq, p.name, p.printed, p.amount, p.decimals, p.source_line, linked.get(p.seq)) for p in projects
+    ]

@@ -1,0 +1,76 @@
+"""The budget-unit roster of 部门概况 (单位名称 / 经费性质 / 人员编制数 / 在职人数)."""
+
+from __future__ import annotations
+
+import re
+
+from budget_warehouse.extract.columns import composite_labels
+from budget_warehouse.extract.grid import Row
+from budget_warehouse.extract.numbers import parse_amount
+from budget_warehouse.extract.records import Cell, RosterUnit
+
+_COLUMNS = {
+    "unit_name": r"单位名称|名称",
+    "funding_nature": r"经费性质|经费形式|单位性质",
+    "staffing_quota": r"编制",
+    "staff_count": r"在职|实有",
+}
+
+
+def _normalise_name(name: str) -> str:
+    return re.sub(r"\s+", "", name)
+
+
+def parse_roster(rows: list[Row], cells: list[Cell]) -> list[RosterUnit]:
+    header = [r for r in rows if any("单位名称" in c or "编制" in c for c in r.cells)]
+    if not header:
+        return []
+    width = max(len(r.cells) for r in rows)
+    labels = composite_labels(header[:1], width)
+    index = {}
+    for role, pattern in _COLUMNS.items():
+        for i, label in enumerate(labels):
+            if i not in index.values() and re.search(pattern, label):
+                index[role] = i
+                break
+    names_to_codes: dict[str, str] = {}
+    for c in cells:
+        if c.unit_code and c.unit_name:
+            names_to_codes.setdefault(_normalise_name(c.unit_name), c.unit_code)
+    units = []
+    for row in rows[rows.index(header[0]) + 1 :]:
+        get = lambda role: row.cells[index[role]] if role in index and index[role] < len(row.cells) else ""  # noqa: E731
+        name = get("unit_name")
+        if not name:
+            continue
+        quota, _ = _number(get("staffing_quota"))
+        count, _ = _number(get("staff_count"))
+        units.append(
+            RosterUnit(
+                source_line=row.line,
+                unit_name=name,
+                funding_nature=get("funding_nature") or None,
+                staffing_quota_printed=get("staffing_quota"),
+                staffing_quota=quota,
+                staff_count_printed=get("staff_count"),
+                staff_count=count,
+                unit_code=_link(name, names_to_codes),
+            )
+        )
+    return units
+
+
+def _number(text: str):
+    try:
+        return parse_amount(text)
+    except ValueError:
+        return None, 0
+
+
+def _link(name: str, names_to_codes: dict[str, str]) -> str | None:
+    key = _normalise_name(name)
+    if key in names_to_codes:
+        return names_to_codes[key]
+    # Tables sometimes print a shortened or prefixed name: accept one unique containment.
+    hits = {code for n, code in names_to_codes.items() if n and (n in key or key in n)}
+    return hits.pop() if len(hits) == 1 else None

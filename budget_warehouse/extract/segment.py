@@ -1,0 +1,185 @@
+"""Cut a document into prose lines and table blocks.
+
+A *block* is a run of table lines (tab rows, HTML tables) together with the
+page-break debris inside it (blank lines, stray page numbers), its "单位：万元"
+line and a "无" marker. Its *title* is the heading just above it, or the first
+row when that row is a lone title cell (as 绩效目标表 print it). Nothing here
+depends on where a table sits in the document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from budget_warehouse.extract.grid import Row, clean_cell, html_rows, tsv_row
+
+UNIT_RE = re.compile(r"^(?:金额)?单位[:：]\s*(万元|元|亿元)$")
+PAGE_NUMBER_RE = re.compile(r"^[-—–]?\s*\d{1,3}\s*[-—–]?$|^第\s*\d{1,3}\s*页$")
+EMPTY_MARKERS = {"无", "本部门无此项预算", "无此项预算", "本单位无此项预算"}
+_TITLE_END = re.compile(r"(表|目录|清单|情况表)(（续）|\(续\))?$")
+
+
+@dataclass(slots=True)
+class Block:
+    rows: list[Row] = field(default_factory=list)
+    first_line: int = 0
+    last_line: int = 0
+    title: str = ""
+    title_line: int | None = None
+    unit: str | None = None
+    unit_line: int | None = None
+    empty_marker_line: int | None = None
+    page_numbers: list[int] = field(default_factory=list)  # lines of stray page numbers
+    layouts: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class Segmented:
+    lines: list[str]
+    blocks: list[Block]
+    prose: list[int]  # line numbers (1-based) of prose lines
+    headings: dict[int, str]  # line number -> heading text, for sections
+
+
+def plain(line: str) -> str:
+    """A line's text without heading markup."""
+    return clean_cell(line)
+
+
+def is_heading(line: str) -> bool:
+    s = line.strip()
+    if not s or "\t" in s:
+        return False
+    if s.startswith("#") or (s.startswith("**") and s.endswith("**")) or re.match(r"^<b>.*</b>$", s):
+        return True
+    text = plain(s)
+    return len(text) <= 40 and bool(
+        re.match(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十\d]+\)|\d+[.、])", text)
+    ) and not re.search(r"[。；]", text)
+
+
+def looks_like_title(text: str) -> bool:
+    return 2 < len(text) <= 50 and bool(_TITLE_END.search(text)) and not re.search(r"[。；，]", text)
+
+
+def _split_html(text: str) -> list[str]:
+    return re.split(r"(<table.*?</table>)", text, flags=re.S | re.I)
+
+
+def segment(text: str) -> Segmented:
+    lines = text.split("\n")
+    blocks: list[Block] = []
+    prose: list[int] = []
+    headings: dict[int, str] = {}
+    current: Block | None = None
+    last_text: tuple[int, str] | None = None  # most recent non-blank prose line
+    i = 0
+    n = len(lines)
+
+    def close():
+        nonlocal current
+        if current is not None and current.rows:
+            blocks.append(current)
+        current = None
+
+    def open_block(line_no: int) -> Block:
+        nonlocal current
+        block = Block(first_line=line_no, last_line=line_no)
+        if last_text is not None and line_no - last_text[0] <= 4 and looks_like_title(plain(last_text[1])):
+            block.title, block.title_line = plain(last_text[1]), last_text[0]
+            block.first_line = last_text[0]
+        current = block
+        return block
+
+    while i < n:
+        raw = lines[i]
+        line_no = i + 1
+        stripped = raw.strip()
+        low = stripped.lower()
+        if "<table" in low:
+            # An HTML table, possibly across lines and possibly inside a tab row's cell.
+            j = i
+            chunk = raw
+            while chunk.lower().count("<table") > chunk.lower().count("</table>") and j + 1 < n:
+                j += 1
+                chunk += "\n" + lines[j]
+            block = current or open_block(line_no)
+            for part in (_split_html(chunk) if "\t" in chunk else [chunk]):
+                if "<table" in part.lower():
+                    offset = chunk[: chunk.find(part)].count("\n")
+                    rows = html_rows(part, line_no + offset)
+                    block.rows.extend(rows)
+                    if rows:
+                        block.layouts.add("html")
+                elif "\t" in part and part.replace("\t", "").strip():
+                    row = tsv_row(part, line_no)
+                    if row.filled:
+                        block.rows.append(row)
+            block.last_line = j + 1
+            i = j + 1
+            continue
+        if "\t" in raw and stripped:
+            row = tsv_row(raw, line_no)
+            filled = row.filled
+            if not filled:
+                i += 1
+                continue
+            if len(filled) == 1 and UNIT_RE.match(filled[0].replace(" ", "")):
+                unit = UNIT_RE.match(filled[0].replace(" ", "")).group(1)
+                if current is None:
+                    open_block(line_no)
+                current.unit, current.unit_line = unit, line_no
+                i += 1
+                continue
+            if current is not None and len(filled) == 1 and looks_like_title(filled[0]) and current.rows:
+                close()  # a lone title cell starts the next table
+            block = current or open_block(line_no)
+            if not block.rows and len(filled) == 1 and looks_like_title(filled[0]) and not block.title:
+                block.title, block.title_line = filled[0], line_no
+            block.rows.append(row)
+            block.layouts.add("tsv")
+            block.last_line = line_no
+            i += 1
+            continue
+        text = plain(raw)
+        if not text:
+            i += 1
+            continue
+        compact = text.replace(" ", "")
+        if UNIT_RE.match(compact):
+            if current is None or current.rows:
+                close()
+                open_block(line_no)
+            current.unit, current.unit_line = UNIT_RE.match(compact).group(1), line_no
+            i += 1
+            continue
+        if current is not None and current.rows and PAGE_NUMBER_RE.match(compact) and _continues(lines, i):
+            current.page_numbers.append(line_no)
+            i += 1
+            continue
+        if current is not None and compact in EMPTY_MARKERS and current.rows:
+            current.empty_marker_line = line_no
+            current.last_line = line_no
+            i += 1
+            continue
+        if current is not None and not current.rows and current.unit and not looks_like_title(text):
+            # "单位：万元" then prose: no table after all.
+            current = None
+        close()
+        if is_heading(raw) or looks_like_title(text):
+            headings[line_no] = text
+        prose.append(line_no)
+        last_text = (line_no, raw)
+        i += 1
+    close()
+    return Segmented(lines=lines, blocks=blocks, prose=prose, headings=headings)
+
+
+def _continues(lines: list[str], i: int) -> bool:
+    """True if the next non-blank line after i is again a table line."""
+    for j in range(i + 1, min(i + 6, len(lines))):
+        s = lines[j].strip()
+        if s:
+            return "\t" in lines[j] or "<table" in s.lower()
+    return False

@@ -1,0 +1,318 @@
+"""Standard tables: a classified block → a Table record and its value cells."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from budget_warehouse.extract.columns import (
+    CODE_RE,
+    TOTAL_RE,
+    ColumnSpec,
+    column_specs,
+    composite_labels,
+    is_column_number_row,
+    split_header,
+)
+from budget_warehouse.extract.errors import ExtractionError
+from budget_warehouse.extract.grid import Row
+from budget_warehouse.extract.numbers import parse_amount, to_wan
+from budget_warehouse.extract.records import Cell, Table
+from budget_warehouse.extract.segment import EMPTY_MARKERS, Block
+from budget_warehouse.extract.vocabulary import (
+    EXPENDITURE_KINDS,
+    FUNDING_SOURCES,
+    SUMMARY_PROJECT_ITEMS,
+    THREE_PUBLIC_ITEMS,
+    match_key,
+)
+
+_LEVEL_PATTERNS = [
+    (1, re.compile(r"^[一二三四五六七八九十]+[、.．]")),
+    (2, re.compile(r"^\d+[、.．](?!\d)")),
+    (3, re.compile(r"^[（(]\d+[）)]")),
+    (2, re.compile(r"^[（(][一二三四五六七八九十]+[）)]")),
+]
+_PREFIX = re.compile(r"^其中[:：]\s*")
+
+
+@dataclass(slots=True)
+class ParsedTable:
+    table: Table
+    cells: list[Cell] = field(default_factory=list)
+    code_tokens: list[tuple[int, str]] = field(default_factory=list)  # (line, code) loaded as keys
+    column_number_lines: list[int] = field(default_factory=list)
+    duplicate_lines: list[int] = field(default_factory=list)
+
+
+def dedupe_renderings(rows: list[Row]) -> tuple[list[Row], list[int]]:
+    """Drop an HTML rendering that a tab rendering right after (or before) repeats.
+
+    Returns the rows to keep and the source lines of the dropped copy.
+    """
+    runs: list[list[Row]] = []
+    for row in rows:
+        if runs and runs[-1][0].html == row.html:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    keep: list[Row] = []
+    dropped: list[int] = []
+    skip = set()
+    for i, run in enumerate(runs):
+        if i in skip:
+            continue
+        if i + 1 < len(runs):
+            nxt = runs[i + 1]
+            a = [tuple(r.filled) for r in run if r.filled]
+            b = [tuple(r.filled) for r in nxt if r.filled]
+            if a and b[: len(a)] == a or b and a[: len(b)] == b:
+                html_run, tab_run = (run, nxt) if run[0].html else (nxt, run)
+                keep.extend(tab_run)
+                dropped.extend(sorted({r.line for r in html_run}))
+                skip.add(i + 1)
+                continue
+        keep.extend(run)
+    return keep, dropped
+
+
+def _level(label: str) -> tuple[int, str]:
+    text = _PREFIX.sub("", label.replace(" ", ""))
+    for level, pattern in _LEVEL_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            return level, _PREFIX.sub("", text[m.end():])
+    return 0 if TOTAL_RE.match(text) else 1, text
+
+
+def _item_key(kind: str, side: str | None, text: str) -> str:
+    if TOTAL_RE.match(text):
+        return "total"
+    if kind == "three_public":
+        return match_key(text, THREE_PUBLIC_ITEMS) or text
+    if side == "revenue":
+        return match_key(text, FUNDING_SOURCES) or text
+    return match_key(text, SUMMARY_PROJECT_ITEMS) or match_key(text, EXPENDITURE_KINDS) or text
+
+
+def _code(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+class TableParser:
+    """Turns one block of a known kind into cells (see docs/contract.md for the shapes)."""
+
+    def __init__(self, block: Block, kind: str, table_id: str, unit: str, source: str):
+        self.block, self.kind, self.table_id, self.unit, self.source = block, kind, table_id, unit, source
+
+    def parse(self) -> ParsedTable:
+        rows, dropped = dedupe_renderings(self.block.rows)
+        title_rows = [r for r in rows if len(r.filled) == 1 and r.filled[0] == self.block.title]
+        markers = [r for r in rows if len(r.filled) == 1 and r.filled[0] in EMPTY_MARKERS]
+        rows = [r for r in rows if r not in title_rows and r not in markers]
+        header, data = split_header(rows)
+        empty = self.block.empty_marker_line is not None or bool(markers)
+        width = max((len(r.cells) for r in rows), default=0)
+        labels = composite_labels(header, width)
+        specs = column_specs(self.kind, labels)
+        column_number_lines = [r.line for r in header if is_column_number_row(r)]
+        # A page break can repeat the header: drop rows identical to a header row.
+        header_cells = {tuple(r.filled) for r in header}
+        data = [r for r in data if tuple(r.filled) not in header_cells]
+        if not data and not empty and self.kind != "unrecognised":
+            raise ExtractionError(
+                f"table {self.block.title or self.kind!r} has a header but no rows "
+                "(expected rows of amounts, or 无); the document may be truncated",
+                source=self.source,
+                line=self.block.last_line,
+                table=self.kind,
+            )
+        parsed = ParsedTable(
+            table=Table(
+                table_id=self.table_id,
+                kind=self.kind,
+                title=self.block.title,
+                title_line=self.block.title_line or self.block.first_line,
+                first_line=self.block.first_line,
+                last_line=self.block.last_line,
+                amount_unit=self.unit,
+                layout="+".join(sorted(self.block.layouts)),
+                is_empty=empty and not data,
+                columns=tuple(labels),
+                row_count=len(data),
+                duplicate_lines=(dropped[0], dropped[-1]) if dropped else None,
+            ),
+            column_number_lines=column_number_lines,
+            duplicate_lines=dropped,
+        )
+        if self.kind in ("summary", "fiscal_summary"):
+            self._summary_cells(data, specs, parsed)
+        elif self.kind == "three_public":
+            self._item_cells(data, specs, parsed)
+        else:
+            self._coded_cells(data, specs, parsed)
+        return parsed
+
+    # -- cells -------------------------------------------------------------------------
+
+    def _cell(self, row: Row, index: int, spec: ColumnSpec, role: str, **context) -> Cell | None:
+        printed = row.cells[spec.index] if spec.index < len(row.cells) else ""
+        try:
+            value, decimals = parse_amount(printed)
+        except ValueError:
+            if self.kind == "unrecognised":
+                return None
+            raise ExtractionError(
+                f"expected an amount in column {spec.label!r}, found {printed!r}",
+                source=self.source,
+                line=row.line,
+                table=self.kind,
+            ) from None
+        return Cell(
+            table_id=self.table_id,
+            table_kind=self.kind,
+            source_line=row.line,
+            row_index=index,
+            row_role=role,
+            column_index=spec.index,
+            column_label=spec.label,
+            measure_group=spec.measure_group,
+            measure=spec.measure,
+            printed=printed,
+            amount=to_wan(value, self.unit),
+            decimals=decimals,
+            **context,
+        )
+
+    def _summary_cells(self, data: list[Row], specs: list[ColumnSpec], parsed: ParsedTable) -> None:
+        """Two sides per row: (item column, value column) pairs for revenue and expenditure."""
+        pairs: list[tuple[ColumnSpec, ColumnSpec]] = []
+        pending: ColumnSpec | None = None
+        for spec in specs:
+            if spec.role == "item":
+                pending = spec
+            elif spec.role == "value" and pending is not None:
+                side = pending.side or spec.side or ("revenue" if not pairs else "expenditure")
+                pairs.append((pending, ColumnSpec(spec.index, spec.label, "value", "item", "amount", side)))
+                pending = None
+        for (item_spec, value_spec) in pairs:
+            side = value_spec.side
+            items = []
+            for index, row in enumerate(data):
+                label = row.cells[item_spec.index] if item_spec.index < len(row.cells) else ""
+                printed = row.cells[value_spec.index] if value_spec.index < len(row.cells) else ""
+                if not label and not printed:
+                    continue
+                level, text = _level(label)
+                items.append((index, row, label, level, text))
+            keys_seen: dict[str, int] = {}
+            parents: dict[int, str] = {}
+            for n, (index, row, label, level, text) in enumerate(items):
+                key = _item_key(self.kind, side, text)
+                keys_seen[key] = keys_seen.get(key, 0) + 1
+                if keys_seen[key] > 1:
+                    key = f"{key}#{keys_seen[key]}"
+                parents[level] = key
+                has_children = n + 1 < len(items) and items[n + 1][3] > level and level > 0
+                role = "total" if key == "total" else "subtotal" if has_children else "detail"
+                cell = self._cell(
+                    row, index, value_spec, role,
+                    side=side, item_label=label, item_key=key, item_level=0 if key == "total" else level,
+                    parent_item_key=parents.get(level - 1) if level > 1 else None,
+                )
+                if cell:
+                    parsed.cells.append(cell)
+
+    def _item_cells(self, data: list[Row], specs: list[ColumnSpec], parsed: ParsedTable) -> None:
+        item_spec = next((s for s in specs if s.role == "item"), None)
+        if item_spec is None:
+            item_spec = ColumnSpec(0, "", "item")
+        values = [s for s in specs if s.role == "value"]
+        parents: dict[int, str] = {}
+        rows = [(i, r) for i, r in enumerate(data)]
+        levels = [_level(r.cells[item_spec.index] if item_spec.index < len(r.cells) else "") for _, r in rows]
+        for n, (index, row) in enumerate(rows):
+            label = row.cells[item_spec.index] if item_spec.index < len(row.cells) else ""
+            level, text = levels[n]
+            key = _item_key(self.kind, None, text)
+            parents[level] = key
+            has_children = n + 1 < len(rows) and levels[n + 1][0] > level and level > 0
+            role = "total" if key == "total" else "subtotal" if has_children else "detail"
+            for spec in values:
+                cell = self._cell(
+                    row, index, spec, role, item_label=label, item_key=key,
+                    item_level=0 if key == "total" else level,
+                    parent_item_key=parents.get(level - 1) if level > 1 else None,
+                )
+                if cell:
+                    parsed.cells.append(cell)
+
+    def _coded_cells(self, data: list[Row], specs: list[ColumnSpec], parsed: ParsedTable) -> None:
+        """Tables keyed by unit and/or classification code (tables 2, 3, 5-8, 10)."""
+        by_role: dict[str, list[ColumnSpec]] = {}
+        for spec in specs:
+            by_role.setdefault(spec.role, []).append(spec)
+        values = by_role.get("value", [])
+        code_cols = by_role.get("code", [])
+        econ = self.kind in ("economic_class", "basic_economic_class")
+        keyed = []
+        unit_code = unit_name = None
+        for index, row in enumerate(data):
+            get = lambda spec: row.cells[spec.index] if spec and spec.index < len(row.cells) else ""  # noqa: E731
+            code = _code("".join(get(s) for s in code_cols))
+            name = " ".join(get(s) for s in by_role.get("name", [])).strip()
+            item = " ".join(get(s) for s in by_role.get("item", [])).strip()
+            row_unit_code = _code(get(by_role["unit_code"][0])) if "unit_code" in by_role else ""
+            row_unit_name = get(by_role["unit_name"][0]) if "unit_name" in by_role else ""
+            if not code and name and (m := re.match(r"^(\d{3,9})\s*(.*)$", name)):
+                code, name = m.group(1), m.group(2)  # code and name printed in one cell
+            if self.kind == "unrecognised":
+                item = item or next((c for c in row.cells if c and not _is_number(c)), "")
+            label = row_unit_name or name or item
+            total = bool(TOTAL_RE.match(label.replace(" ", ""))) or bool(TOTAL_RE.match(row_unit_code))
+            if row_unit_code or row_unit_name:
+                unit_code, unit_name = row_unit_code or None, row_unit_name or None
+            elif not total and self.kind == "expenditure_by_unit" and code:
+                pass  # unit printed once for its group of rows: carry it down
+            else:
+                unit_code = unit_name = None
+            if total:
+                unit_code = unit_name = None
+            if code and not CODE_RE.match(code):
+                raise ExtractionError(
+                    f"malformed code {code!r} (expected digits)", source=self.source, line=row.line, table=self.kind
+                )
+            for raw in (row_unit_code, code):
+                if raw:
+                    parsed.code_tokens.append((row.line, raw))
+            keyed.append((index, row, code, name, item, total, unit_code, unit_name))
+        codes = [k[2] for k in keyed]
+        for n, (index, row, code, name, item, total, unit_code, unit_name) in enumerate(keyed):
+            if total:
+                role = "total"
+            elif code and any(c and c != code and c.startswith(code) for c in codes[n + 1 :n + 60]):
+                role = "subtotal"
+            elif self.kind == "expenditure_by_unit" and not code:
+                role = "subtotal"  # a unit's own total line
+            else:
+                role = "detail"
+            context = dict(unit_code=unit_code, unit_name=unit_name)
+            if econ:
+                context.update(econ_code=code or None, econ_name=name or None)
+            elif self.kind in ("expenditure_by_unit", "general_budget_by_subject", "gov_fund_by_subject"):
+                context.update(subject_code=code or None, subject_name=name or None)
+            else:
+                context.update(item_label=(item or name or None))
+                if code:
+                    context.update(subject_code=code)
+            for spec in values:
+                cell = self._cell(row, index, spec, role, **context)
+                if cell:
+                    parsed.cells.append(cell)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return parse_amount(text)[0] is not None
+    except ValueError:
+        return False
