@@ -48,7 +48,9 @@ class ParsedTable:
 def dedupe_renderings(rows: list[Row]) -> tuple[list[Row], list[int]]:
     """Drop an HTML rendering that a tab rendering right after (or before) repeats.
 
-    Returns the rows to keep and the source lines of the dropped copy.
+    Converters sometimes also flatten the HTML's text into stray cells on the
+    same line; those go with the dropped copy. Returns the rows to keep and the
+    source lines of what was dropped.
     """
     runs: list[list[Row]] = []
     for row in rows:
@@ -57,23 +59,29 @@ def dedupe_renderings(rows: list[Row]) -> tuple[list[Row], list[int]]:
         else:
             runs.append([row])
     keep: list[Row] = []
-    dropped: list[int] = []
-    skip = set()
-    for i, run in enumerate(runs):
-        if i in skip:
+    dropped: set[int] = set()
+    i = 0
+    while i < len(runs):
+        run = runs[i]
+        nxt = runs[i + 1] if i + 1 < len(runs) else None
+        if nxt is not None:
+            html_run, tab_run = (run, nxt) if run[0].html else (nxt, run)
+            a = [tuple(r.filled) for r in html_run if r.filled]
+            tabs = [r for r in tab_run if r.filled]
+            html_lines = {r.line for r in html_run}
+            for k in range(0, 4):
+                if [tuple(r.filled) for r in tabs[k : k + len(a)]] == a and all(r.line in html_lines for r in tabs[:k]):
+                    keep.extend(r for r in tab_run if r not in tabs[:k])
+                    dropped.update(html_lines)
+                    i += 2
+                    break
+            else:
+                keep.extend(run)
+                i += 1
             continue
-        if i + 1 < len(runs):
-            nxt = runs[i + 1]
-            a = [tuple(r.filled) for r in run if r.filled]
-            b = [tuple(r.filled) for r in nxt if r.filled]
-            if a and b[: len(a)] == a or b and a[: len(b)] == b:
-                html_run, tab_run = (run, nxt) if run[0].html else (nxt, run)
-                keep.extend(tab_run)
-                dropped.extend(sorted({r.line for r in html_run}))
-                skip.add(i + 1)
-                continue
         keep.extend(run)
-    return keep, dropped
+        i += 1
+    return keep, sorted(dropped)
 
 
 def _level(label: str) -> tuple[int, str]:
