@@ -44,11 +44,13 @@ def kind_from_title(title: str) -> str | None:
         return "fiscal_summary"
     if "一般公共预算" in t and "支出" in t:
         return "general_budget_by_subject"
+    if re.search(r"国有资本|政府采购|政府购买服务|项目支出(预算)?表|绩效", t):
+        return None  # tables some places add: kept as unrecognised
     if "收支" in t and re.search(r"总表|总体情况表", t):
         return "summary"
-    if "收入" in t and re.search(r"总表|收入预算表|收入表", t):
+    if re.search(r"收入(预算)?总表|^(部门)?收入(预算)?表$", t):
         return "revenue_by_unit"
-    if "支出" in t and re.search(r"总表|支出预算表|支出表", t):
+    if re.search(r"支出(预算)?总表|^(部门)?支出(预算)?表$", t):
         return "expenditure_by_unit"
     return None
 
@@ -88,4 +90,14 @@ def _is_contents(rows: list[Row]) -> bool:
 def classify(title: str, rows: list[Row]) -> str | None:
     if _is_contents(rows):
         return CONTENTS
-    return kind_from_title(title) or kind_from_header(rows)
+    by_title = kind_from_title(title)
+    if by_title:
+        return by_title
+    by_header = kind_from_header(rows)
+    if title and looks_like_other_table(title) and by_header not in (ROSTER, PERFORMANCE):
+        return None  # a titled table we do not know: never guess a standard kind for it
+    return by_header
+
+
+def looks_like_other_table(title: str) -> bool:
+    return bool(re.search(r"表|目录|清单", title))

@@ -82,7 +82,7 @@ def _reason(n, line, token, whole_line, perf_ranges, table_ranges, prose) -> str
     plain_line = _TAG.sub(" ", line)
     if re.search(re.escape(token) + r"\s*(年|月|日|号|月份)", plain_line) or re.search(r"[〔\[【(（]\s*" + re.escape(token), plain_line):
         return "date, year or document reference"
-    if re.search(r"(^|\t|[（(>])\s*(其中[:：])?[（(]?" + re.escape(token) + r"\s*[、)）.．]", plain_line.lstrip("#*- ")):
+    if re.search(r"(^|[\s（(>])\s*(其中[:：])?[（(]?" + re.escape(token) + r"\s*[、)）.．]", plain_line.lstrip("#*- ")):
         return "list or line-item numbering"
     if n in prose and is_heading(line):
         return "heading number"

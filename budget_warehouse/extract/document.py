@@ -75,6 +75,7 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
     perf_blocks = []
     n_table = 0
     for block, kind in zip(seg.blocks, kinds):
+        explained += [(line, None, "page number inside a table") for line in block.page_numbers]
         if kind == cls.CONTENTS:
             explained += [(r.line, None, "table of contents") for r in block.rows]
             continue
@@ -93,7 +94,6 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
         code_tokens += parsed.code_tokens
         explained += [(line, None, "column numbers of a table header") for line in parsed.column_number_lines]
         explained += [(line, None, "second rendering of a table (loaded once)") for line in parsed.duplicate_lines]
-        explained += [(line, None, "page number inside a table") for line in block.page_numbers]
         if table_kind == UNRECOGNISED:
             doc.warnings.append(
                 f"{source_name}: line {block.first_line}: table {block.title or '(untitled)'!r} not recognised; "
@@ -101,7 +101,6 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
             )
     for block in roster_blocks:
         doc.roster.extend(parse_roster(block.rows, doc.cells))
-        explained += [(line, None, "page number inside a table") for line in block.page_numbers]
     for n, block in enumerate(perf_blocks, start=1):
         perf, indicators, perf_explained = parse_performance(block, f"p{n:02d}", seg)
         doc.perf_tables.append(perf)

@@ -31,7 +31,7 @@ def clean_cell(text: str) -> str:
 class Row:
     cells: tuple[str, ...]
     line: int
-    html: bool = False
+    html: int = 0  # for rows of an HTML table: the line the table starts on (0 for tab rows)
 
     @property
     def filled(self) -> list[str]:
@@ -117,5 +117,5 @@ def html_rows(html: str, first_line: int) -> list[Row]:
                     pending[c] = rowspan - 1
             col += colspan
         pending = {c: n for c, n in pending.items() if n > 0}
-        grid.append(Row(tuple(out), first_line + line - 1, html=True))
+        grid.append(Row(tuple(out), first_line + line - 1, html=first_line))
     return grid

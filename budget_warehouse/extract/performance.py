@@ -60,7 +60,6 @@ def _heading_for(block: Block, seg: Segmented) -> str:
 def parse_performance(block: Block, perf_id: str, seg: Segmented):
     rows, dropped = dedupe_renderings(block.rows)
     explained = [(line, None, "second rendering of a table (loaded once)") for line in dropped]
-    explained += [(line, None, "page number inside a table") for line in block.page_numbers]
     fields: dict[str, str] = {}
     funding: list[PerfFunding] = []
     indicator_rows: list[Row] = []

@@ -104,18 +104,24 @@ def segment(text: str) -> Segmented:
             while chunk.lower().count("<table") > chunk.lower().count("</table>") and j + 1 < n:
                 j += 1
                 chunk += "\n" + lines[j]
-            block = current or open_block(line_no)
+            parts = []  # rows of each piece: an HTML table, or the tab cells around it
             for part in (_split_html(chunk) if "\t" in chunk else [chunk]):
                 if "<table" in part.lower():
                     offset = chunk[: chunk.find(part)].count("\n")
-                    rows = html_rows(part, line_no + offset)
-                    block.rows.extend(rows)
-                    if rows:
-                        block.layouts.add("html")
+                    parts.append(html_rows(part, line_no + offset))
                 elif "\t" in part and part.replace("\t", "").strip():
                     row = tsv_row(part, line_no)
-                    if row.filled:
-                        block.rows.append(row)
+                    parts.append([row] if row.filled else [])
+            first = next((r for rows in parts for r in rows if r.filled), None)
+            if current is not None and current.rows and first is not None and _new_table(current, first):
+                close()  # a table whose first row is its title starts a new block
+            block = current or open_block(line_no)
+            for rows in parts:
+                block.rows.extend(rows)
+                if any(r.html for r in rows):
+                    block.layouts.add("html")
+            if first is not None and _lone_title(first) and not block.title:
+                block.title, block.title_line = first.filled[0], line_no
             block.last_line = j + 1
             i = j + 1
             continue
@@ -132,10 +138,10 @@ def segment(text: str) -> Segmented:
                 current.unit, current.unit_line = unit, line_no
                 i += 1
                 continue
-            if current is not None and len(filled) == 1 and looks_like_title(filled[0]) and current.rows:
+            if current is not None and current.rows and _new_table(current, row):
                 close()  # a lone title cell starts the next table
             block = current or open_block(line_no)
-            if not block.rows and len(filled) == 1 and looks_like_title(filled[0]) and not block.title:
+            if not block.rows and _lone_title(row) and not block.title:
                 block.title, block.title_line = filled[0], line_no
             block.rows.append(row)
             block.layouts.add("tsv")
@@ -174,6 +180,20 @@ def segment(text: str) -> Segmented:
         i += 1
     close()
     return Segmented(lines=lines, blocks=blocks, prose=prose, headings=headings)
+
+
+def _lone_title(row: Row) -> bool:
+    return len(row.filled) == 1 and looks_like_title(row.filled[0])
+
+
+def _new_table(current: Block, row: Row) -> bool:
+    """A lone title row starts a new table, unless it re-opens the same table in the other rendering."""
+    if not _lone_title(row):
+        return False
+    same_title = row.filled[0] == current.title
+    # Only while the block holds a single rendering of the other kind (HTML, then the same as rows).
+    other_rendering = all(bool(r.html) != bool(row.html) for r in current.rows)
+    return not (same_title and other_rendering)
 
 
 def _continues(lines: list[str], i: int) -> bool:

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 
 from budget_warehouse.extract.columns import (
-    CODE_RE,
     TOTAL_RE,
     ColumnSpec,
     column_specs,
@@ -46,42 +45,29 @@ class ParsedTable:
 
 
 def dedupe_renderings(rows: list[Row]) -> tuple[list[Row], list[int]]:
-    """Drop an HTML rendering that a tab rendering right after (or before) repeats.
+    """Drop an HTML table that the rows right after (or before) it repeat.
 
-    Converters sometimes also flatten the HTML's text into stray cells on the
-    same line; those go with the dropped copy. Returns the rows to keep and the
-    source lines of what was dropped.
+    A converter may print a table as HTML and again as rows; it may also
+    flatten the HTML's text into stray cells on the same line: those go with
+    the dropped copy. Returns the rows to keep and the source lines dropped.
     """
-    runs: list[list[Row]] = []
-    for row in rows:
-        if runs and runs[-1][0].html == row.html:
-            runs[-1].append(row)
-        else:
-            runs.append([row])
-    keep: list[Row] = []
-    dropped: set[int] = set()
-    i = 0
-    while i < len(runs):
-        run = runs[i]
-        nxt = runs[i + 1] if i + 1 < len(runs) else None
-        if nxt is not None:
-            html_run, tab_run = (run, nxt) if run[0].html else (nxt, run)
-            a = [tuple(r.filled) for r in html_run if r.filled]
-            tabs = [r for r in tab_run if r.filled]
-            html_lines = {r.line for r in html_run}
-            for k in range(0, 4):
-                if [tuple(r.filled) for r in tabs[k : k + len(a)]] == a and all(r.line in html_lines for r in tabs[:k]):
-                    keep.extend(r for r in tab_run if r not in tabs[:k])
-                    dropped.update(html_lines)
-                    i += 2
-                    break
-            else:
-                keep.extend(run)
-                i += 1
-            continue
-        keep.extend(run)
-        i += 1
-    return keep, sorted(dropped)
+    starts = sorted({r.html for r in rows if r.html})
+    dropped_rows: set[int] = set()  # indexes into rows
+    for start in starts:
+        members = [i for i, r in enumerate(rows) if r.html == start]
+        lines = {rows[i].line for i in members}
+        mine = [tuple(rows[i].filled) for i in members if rows[i].filled]
+        after_at = members[-1] + 1
+        debris = []
+        while after_at < len(rows) and not rows[after_at].html and rows[after_at].line in lines:
+            debris.append(after_at)
+            after_at += 1
+        after = [tuple(r.filled) for r in rows[after_at:] if r.filled][: len(mine)]
+        before = [tuple(r.filled) for i, r in enumerate(rows[: members[0]]) if r.filled and i not in dropped_rows]
+        if mine and (after == mine or before[-len(mine) :] == mine):
+            dropped_rows.update(members + debris)
+    keep = [r for i, r in enumerate(rows) if i not in dropped_rows]
+    return keep, sorted({rows[i].line for i in dropped_rows})
 
 
 def _level(label: str) -> tuple[int, str]:
@@ -286,10 +272,6 @@ class TableParser:
                 unit_code = unit_name = None
             if total:
                 unit_code = unit_name = None
-            if code and not CODE_RE.match(code):
-                raise ExtractionError(
-                    f"malformed code {code!r} (expected digits)", source=self.source, line=row.line, table=self.kind
-                )
             for raw in (row_unit_code, code):
                 if raw:
                     parsed.code_tokens.append((row.line, raw))
