@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from budget_warehouse.extract.classify import title_core
 from budget_warehouse.extract.grid import Row, clean_cell, html_rows, tsv_row
 
 UNIT_RE = re.compile(r"^(?:金额)?单位[:：]\s*(万元|元|亿元)$")
@@ -190,7 +191,7 @@ def _new_table(current: Block, row: Row) -> bool:
     """A lone title row starts a new table, unless it re-opens the same table in the other rendering."""
     if not _lone_title(row):
         return False
-    same_title = row.filled[0] == current.title
+    same_title = title_core(row.filled[0]) == title_core(current.title)
     # Only while the block holds a single rendering of the other kind (HTML, then the same as rows).
     other_rendering = all(bool(r.html) != bool(row.html) for r in current.rows)
     return not (same_title and other_rendering)
