@@ -8,6 +8,7 @@ from budget_warehouse.extract.columns import composite_labels
 from budget_warehouse.extract.grid import Row
 from budget_warehouse.extract.numbers import parse_amount
 from budget_warehouse.extract.records import Cell, RosterUnit
+from budget_warehouse.extract.tables import dedupe_renderings
 
 _COLUMNS = {
     "unit_name": r"单位名称|名称",
@@ -21,10 +22,12 @@ def _normalise_name(name: str) -> str:
     return re.sub(r"\s+", "", name)
 
 
-def parse_roster(rows: list[Row], cells: list[Cell]) -> list[RosterUnit]:
+def parse_roster(rows: list[Row], cells: list[Cell]) -> tuple[list[RosterUnit], list[int]]:
+    """The roster's units, and the source lines of a second rendering that was skipped."""
+    rows, dropped = dedupe_renderings(rows)
     header = [r for r in rows if any("单位名称" in c or "编制" in c for c in r.cells)]
     if not header:
-        return []
+        return [], dropped
     width = max(len(r.cells) for r in rows)
     labels = composite_labels(header[:1], width)
     index = {}
@@ -57,7 +60,7 @@ def parse_roster(rows: list[Row], cells: list[Cell]) -> list[RosterUnit]:
                 unit_code=_link(name, names_to_codes),
             )
         )
-    return units
+    return units, dropped
 
 
 def _number(text: str):
