@@ -16,10 +16,13 @@ from html.parser import HTMLParser
 _MARKUP = re.compile(r"</?(b|strong|span|div|p|br|font|u|i|em)\b[^>]*>|\*\*|^#+\s*", re.I)
 _INPUT_CHECKED = re.compile(r"<input[^>]*checked[^>]*>", re.I)
 _INPUT = re.compile(r"<input[^>]*>", re.I)
+_NEEDS_CLEANING = re.compile(r"[<*&#\u3000\xa0]")
 
 
 def clean_cell(text: str) -> str:
     """Cell text without markup, checkbox inputs as ☑/☐, whitespace folded."""
+    if not text or not _NEEDS_CLEANING.search(text):
+        return " ".join(text.split())  # the common case: plain text
     text = _INPUT_CHECKED.sub("☑", text)
     text = _INPUT.sub("☐", text)
     text = _MARKUP.sub("", text)

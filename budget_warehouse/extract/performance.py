@@ -195,11 +195,12 @@ def _norm(name: str) -> str:
 def link_projects(projects: list[Project], perfs: list[PerfTable]) -> list[Project]:
     """Match each listed project to its 绩效目标表 by name (heading or 项目名称) and amount."""
     scores = []
+    perf_names = [(perf, [_norm(n) for n in (perf.heading, perf.project_name) if n]) for perf in perfs]
     for p in projects:
-        for perf in perfs:
-            names = [n for n in (perf.heading, perf.project_name) if n]
-            similarity = max((SequenceMatcher(None, _norm(p.name), _norm(n)).ratio() for n in names), default=0)
-            if any(_norm(n) and (_norm(n) in _norm(p.name) or _norm(p.name) in _norm(n)) for n in names):
+        mine = _norm(p.name)
+        for perf, names in perf_names:
+            similarity = max((SequenceMatcher(None, mine, n).ratio() for n in names), default=0)
+            if any(n and (n in mine or mine in n) for n in names):
                 similarity = max(similarity, 0.8)
             current = [f.amount for f in perf.funding if f.source == "total" and f.period == "current_year"]
             amount_match = bool(current) and current[0] == p.amount

@@ -1,0 +1,36 @@
+# Two commands do all set-up on a fresh clone: `make run` and `make test`.
+# The virtualenv is created on first use from the exact pins in constraints.txt.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed-stamp
+WAREHOUSE ?= data/warehouse/budget.duckdb
+export GX_ANALYTICS_ENABLED = false
+export DO_NOT_TRACK = 1
+
+.PHONY: run test bench dev clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+## Ingest every document in data/raw/ into $(WAREHOUSE), run the quality suites, print a summary.
+run: $(STAMP)
+	$(BIN)/budget-warehouse ingest data/raw --warehouse $(WAREHOUSE)
+
+## The whole test suite.
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Benchmarks: extraction speed, end-to-end ingest of a generated corpus (figures go in the README).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+## The Dagster UI on http://127.0.0.1:3000 (code location pipelines/definitions.py).
+dev: $(STAMP)
+	mkdir -p .dagster_home
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -m pipelines.definitions
+
+clean:
+	rm -rf data/warehouse/* data/staging dbt_project/target dbt_project/logs

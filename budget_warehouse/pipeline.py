@@ -1,0 +1,259 @@
+"""The ingest job, as plain functions: files → staging → dbt build → checks → publish.
+
+Dagster's assets call these same steps; the command line runs them in order.
+The warehouse is rebuilt from the staging folder into a new file and swapped in
+with one rename, so a run that fails or is killed part-way leaves the published
+warehouse exactly as it was. One process writes a DuckDB file at a time: dbt
+while it builds, then the quality step, then nobody (readers open it read-only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES
+from budget_warehouse.extract.document import extract_file
+from budget_warehouse.extract.errors import ExtractionError
+from budget_warehouse.staging import write_document, write_empty_templates
+
+QUARANTINE_STEM = "_quarantine"
+QUARANTINE_SCHEMA = pa.schema(
+    [
+        ("source_name", pa.string()),
+        ("source_path", pa.string()),
+        ("content_sha256", pa.string()),
+        ("reason", pa.string()),
+        ("message", pa.string()),
+        ("line", pa.int64()),
+        ("table_kind", pa.string()),
+        ("quarantined_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where one warehouse keeps its files: all derived from the warehouse path."""
+
+    warehouse: Path
+
+    @property
+    def root(self) -> Path:
+        return self.warehouse.parent
+
+    @property
+    def staging(self) -> Path:
+        return self.root / "staging"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.root / "quarantine"
+
+    @property
+    def next_build(self) -> Path:
+        return self.warehouse.with_name(self.warehouse.stem + ".next" + self.warehouse.suffix)
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    path: Path
+    document_id: str
+    title: str
+    status: str  # new | changed | unchanged
+    tables: int
+    cells: int
+    coverage: dict
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Quarantined:
+    path: Path
+    reason: str
+    message: str
+
+
+@dataclass(slots=True)
+class IngestReport:
+    warehouse: Path
+    loaded: list[Loaded] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
+    build: object | None = None  # dbt_runner.DbtBuildResult
+    quality: object | None = None  # quality.QualityReport
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class PipelineError(RuntimeError):
+    """The warehouse could not be rebuilt; the published warehouse is unchanged."""
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Every file under the given files and folders, hidden files skipped, in a stable order."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += [p for p in sorted(path.rglob("*")) if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    return found
+
+
+def _extract(args: tuple[Path, int]):
+    """Worker: one file → ("ok", document) or ("error", reason, message). Never raises."""
+    path, max_bytes = args
+    try:
+        return ("ok", extract_file(path, max_bytes=max_bytes))
+    except ExtractionError as exc:
+        return ("error", exc.reason, str(exc), exc.line, exc.table)
+    except Exception as exc:  # an extractor bug must not stop the batch: quarantine with the cause
+        return ("error", "extractor_failure", f"{path.name}: unexpected {type(exc).__name__}: {exc}", None, None)
+
+
+def extract_all(files: list[Path], max_bytes: int, workers: int) -> list[tuple[Path, tuple]]:
+    jobs = [(f, max_bytes) for f in files]
+    if workers > 1 and len(files) >= 8:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_extract, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+    else:
+        results = [_extract(job) for job in jobs]
+    return list(zip(files, results))
+
+
+def _staged_hash(staging: Path, document_id: str) -> str | None:
+    path = staging / document_id / "documents.parquet"
+    if not path.exists():
+        return None
+    table = pq.read_table(path, columns=["content_hash"])
+    return table.column(0)[0].as_py() if table.num_rows else None
+
+
+def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYTES, workers: int = 1, report: IngestReport) -> None:
+    """Extract every file; write good ones to staging, quarantine the rest."""
+    write_empty_templates(layout.staging)
+    seen: dict[str, Path] = {}
+    for path, result in extract_all(files, max_bytes, workers):
+        if result[0] == "error":
+            _, reason, message, line, table = result
+            quarantine(path, reason, message, layout, line=line, table_kind=table)
+            report.quarantined.append(Quarantined(path, reason, message))
+            continue
+        doc = result[1]
+        warnings = list(doc.warnings)
+        doc_id = doc.meta.document_id
+        if doc_id in seen:
+            warnings.append(f"{path.name}: same document ({doc.meta.title}) as {seen[doc_id].name}; this later file replaces it")
+        seen[doc_id] = path
+        previous = _staged_hash(layout.staging, doc_id)
+        status = "new" if previous is None else "unchanged" if previous == doc.meta.content_hash else "changed"
+        if status != "unchanged":
+            write_document(doc, layout.staging)
+        _release(path, layout)
+        report.loaded.append(
+            Loaded(path, doc_id, doc.meta.title, status, len(doc.tables), len(doc.cells), doc.coverage(), tuple(warnings))
+        )
+
+
+def _quarantine_key(path: Path) -> str:
+    return hashlib.sha1(path.name.encode("utf-8")).hexdigest()[:16]
+
+
+def quarantine(
+    path: Path, reason: str, message: str, layout: Layout, *, line: int | None = None, table_kind: str | None = None
+) -> None:
+    """Copy the file aside and record why (a Parquet row that dbt loads as ``quarantine``)."""
+    layout.quarantine.mkdir(parents=True, exist_ok=True)
+    data = path.read_bytes() if path.exists() else b""
+    if path.exists():
+        shutil.copy2(path, layout.quarantine / path.name)
+    folder = layout.staging / QUARANTINE_STEM
+    folder.mkdir(parents=True, exist_ok=True)
+    record = pa.table(
+        {
+            "source_name": [path.name],
+            "source_path": [str(path)],
+            "content_sha256": [hashlib.sha256(data).hexdigest()],
+            "reason": [reason],
+            "message": [message],
+            "line": [line],
+            "table_kind": [table_kind],
+            "quarantined_at": [datetime.now(timezone.utc)],
+        },
+        schema=QUARANTINE_SCHEMA,
+    )
+    tmp = folder / f".{_quarantine_key(path)}.tmp"
+    pq.write_table(record, tmp)
+    os.replace(tmp, folder / f"{_quarantine_key(path)}.parquet")
+
+
+def _release(path: Path, layout: Layout) -> None:
+    """A file that loads now is no longer quarantined."""
+    record = layout.staging / QUARANTINE_STEM / f"{_quarantine_key(path)}.parquet"
+    if record.exists():
+        record.unlink()
+        (layout.quarantine / path.name).unlink(missing_ok=True)
+
+
+def ensure_quarantine_template(layout: Layout) -> None:
+    folder = layout.staging / QUARANTINE_STEM
+    folder.mkdir(parents=True, exist_ok=True)
+    template = folder / "_empty.parquet"
+    if not template.exists():
+        pq.write_table(QUARANTINE_SCHEMA.empty_table(), template)
+
+
+def build_and_publish(
+    layout: Layout,
+    report: IngestReport,
+    validate: Callable[[Path], object] | None = None,
+) -> None:
+    """Rebuild the warehouse into a new file, validate it, then swap it in with one rename."""
+    from budget_warehouse.dbt_runner import DbtBuildError, build_warehouse
+
+    ensure_quarantine_template(layout)
+    target = layout.next_build
+    target.unlink(missing_ok=True)
+    started = time.perf_counter()
+    try:
+        report.build = build_warehouse(layout.staging, target)
+    except DbtBuildError as exc:
+        target.unlink(missing_ok=True)
+        raise PipelineError(f"dbt build failed; {layout.warehouse} is unchanged.\n{exc}") from exc
+    report.timings["dbt build"] = time.perf_counter() - started
+    if validate is not None:
+        started = time.perf_counter()
+        report.quality = validate(target)
+        report.timings["quality suites"] = time.perf_counter() - started
+    os.replace(target, layout.warehouse)
+
+
+def run_ingest(
+    paths: Iterable[Path],
+    warehouse: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    workers: int | None = None,
+    validate: Callable[[Path], object] | None = None,
+) -> IngestReport:
+    layout = Layout(Path(warehouse).resolve())
+    layout.root.mkdir(parents=True, exist_ok=True)
+    report = IngestReport(warehouse=layout.warehouse)
+    started = time.perf_counter()
+    files = discover(paths)
+    stage(files, layout, max_bytes=max_bytes, workers=workers or os.cpu_count() or 1, report=report)
+    report.timings["extract"] = time.perf_counter() - started
+    build_and_publish(layout, report, validate)
+    report.timings["total"] = time.perf_counter() - started
+    return report

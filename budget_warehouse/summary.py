@@ -1,0 +1,96 @@
+"""The run summary `make run` prints: what loaded, what was quarantined, what does not add up."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from budget_warehouse.pipeline import IngestReport
+from budget_warehouse.warehouse import connect, has_table
+
+FACT_TABLES = (
+    "fct_budget_summary", "fct_revenue", "fct_expenditure", "fct_subject_budget", "fct_economic_budget",
+    "fct_three_public", "fct_project", "fct_performance_indicator", "fct_prose_claim",
+)
+
+
+def _amount(value) -> str:
+    if value is None:
+        return "—"
+    return format(Decimal(value).quantize(Decimal("0.01")), ",f")
+
+
+def render_summary(report: IngestReport, *, max_failures: int = 40) -> str:
+    out: list[str] = []
+    t = report.timings
+    steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in t.items() if name != "total")
+    out.append(
+        f"Ingested {len(report.loaded)} document(s), quarantined {len(report.quarantined)}, "
+        f"into {report.warehouse} in {t.get('total', 0):.1f} s ({steps})"
+    )
+    if report.build is not None and not report.build.passed:
+        failed = ", ".join(f.name for f in report.build.failed_tests) or "see dbt logs"
+        out.append(f"WARNING: dbt schema tests failed: {failed}")
+    out.append("")
+    out.append("Documents")
+    for d in report.loaded:
+        cov = d.coverage
+        out.append(
+            f"  {d.document_id}  {d.title or d.path.name}  [{d.status}]  {d.tables} tables, {d.cells} cells; "
+            f"numbers: {cov['tokens']} in the text, {cov['loaded']} loaded, {cov['explained']} not loaded with a reason, "
+            f"{cov['unexplained']} unexplained"
+        )
+        for w in d.warnings:
+            out.append(f"    warning: {w}")
+    if report.quarantined:
+        out.append("")
+        out.append("Quarantined (not loaded; copied to the quarantine folder and listed in table quarantine)")
+        for q in report.quarantined:
+            out.append(f"  {q.path.name}: [{q.reason}] {q.message}")
+    with connect(report.warehouse) as con:
+        out.append("")
+        out.append("Warehouse rows: " + ", ".join(
+            f"{name} {con.execute(f'select count(*) from {name}').fetchone()[0]}" for name in FACT_TABLES if has_table(con, name)
+        ))
+        if has_table(con, "dq_rule_instance"):
+            out += _quality(con, max_failures)
+    return "\n".join(out)
+
+
+def _quality(con, max_failures: int) -> list[str]:
+    out = ["", "Accounting identities (rule instances per document)"]
+    counts = con.execute(
+        """
+        select r.document_id, coalesce(d.title, r.document_id),
+               count(*), count(*) filter (where status = 'pass'),
+               count(*) filter (where status = 'pass_within_tolerance'),
+               count(*) filter (where status = 'fail' and severity = 'ERROR'),
+               count(*) filter (where status = 'fail' and severity = 'WARN')
+        from dq_rule_instance r left join dim_document d using (document_id)
+        group by all order by 2
+        """
+    ).fetchall()
+    for doc_id, title, total, passed, within, errors, warns in counts:
+        out.append(
+            f"  {title} ({doc_id}): {total} evaluated, {passed} passed, {within} passed within rounding tolerance, "
+            f"{errors + warns} failed ({errors} ERROR, {warns} WARN)"
+        )
+    failures = con.execute(
+        """
+        select severity, rule_id, coalesce(d.title, r.document_id), table_kind, location, source_lines,
+               left_label, left_value, right_label, right_value, difference
+        from dq_rule_instance r left join dim_document d using (document_id)
+        where status = 'fail'
+        order by severity, d.title, rule_id, location
+        """
+    ).fetchall()
+    if failures:
+        out.append("")
+        out.append("Failures (document, rule, where, both sides, difference)")
+    for sev, rule, title, table_kind, location, lines, llab, lval, rlab, rval, diff in failures[:max_failures]:
+        where = " / ".join(str(x) for x in (table_kind, location) if x)
+        at = f" lines {','.join(map(str, lines))}" if lines else ""
+        out.append(f"  {sev:5} {rule}  {title}  {where}{at}")
+        out.append(f"        {llab} = {_amount(lval)}  vs  {rlab} = {_amount(rval)}  difference {_amount(diff)}")
+    if len(failures) > max_failures:
+        out.append(f"  … and {len(failures) - max_failures} more: budget-warehouse query \"select * from dq_rule_instance where status = 'fail'\"")
+    return out
