@@ -1,0 +1,138 @@
+"""The ingest job end to end: bad input is quarantined, the rest loads, publishing is atomic."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pytest
+
+from budget_warehouse.pipeline import Layout, PipelineError, run_ingest
+from budget_warehouse.warehouse import connect
+
+MAX_BYTES = 300_000
+
+
+def retitled(text: str, department: str) -> str:
+    """The sample as another department's document (the title gives the document id)."""
+    lines = text.split("\n")
+    title = next(i for i, line in enumerate(lines) if line.strip().endswith("部门预算**"))
+    lines[title] = f"**晋江市{department}部门预算**"
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory, sample_text):
+    raw = tmp_path_factory.mktemp("raw")
+    (raw / "sample.txt").write_text(sample_text, encoding="utf-8")
+    (raw / "gbk.txt").write_bytes(retitled(sample_text, "国标").encode("gb18030"))
+    (raw / "utf16.txt").write_bytes(retitled(sample_text, "双字节").encode("utf-16"))
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "binary.bin").write_bytes(bytes(range(256)) * 64)
+    cut = sample_text.index("2150899\t")  # a detail row in the middle of 支出预算总表
+    (raw / "truncated.txt").write_text(sample_text[:cut], encoding="utf-8")
+    (raw / "not_a_budget.txt").write_text("关于召开会议的通知\n\n各单位：定于 3 月 5 日召开会议，请准时参加。\n", encoding="utf-8")
+    big = retitled(sample_text, "超大") + "\n" + "附注。" * 60_000
+    (raw / "too_large.txt").write_text(big, encoding="utf-8")
+    warehouse = tmp_path_factory.mktemp("wh") / "budget.duckdb"
+    report = run_ingest([raw], warehouse, max_bytes=MAX_BYTES, workers=2)
+    return raw, warehouse, report
+
+
+def test_good_documents_load_in_every_encoding(batch):
+    _, warehouse, report = batch
+    assert sorted(d.path.name for d in report.loaded) == ["gbk.txt", "sample.txt", "utf16.txt"]
+    with connect(warehouse) as con:
+        depts = sorted(r[0] for r in con.execute("select department from dim_document").fetchall())
+        assert depts == ["双字节部门", "国标部门", "工信部门"]
+        per_doc = con.execute(
+            "select d.department, count(*), sum(amount) from fct_expenditure f join dim_document d using (document_id) "
+            "where measure_group = 'kind' and measure = 'total' and row_role = 'detail' group by 1 order by 1"
+        ).fetchall()
+    # The same content in GB18030 and UTF-16 gives the same facts as the UTF-8 original.
+    assert {(n, str(s)) for _, n, s in per_doc} == {(31, "8599.560000")}
+
+
+@pytest.mark.parametrize(
+    "name, reason, words",
+    [
+        ("empty.txt", "empty", "empty"),
+        ("binary.bin", "binary", "not text"),
+        ("truncated.txt", "truncated", "ends inside table '三、支出预算总表'"),
+        ("not_a_budget.txt", "not_a_budget", "no standard budget table"),
+        ("too_large.txt", "too_large", f"over the limit of {MAX_BYTES} bytes"),
+    ],
+)
+def test_bad_input_is_quarantined_with_a_clear_error(batch, name, reason, words):
+    raw, warehouse, report = batch
+    found = [q for q in report.quarantined if q.path.name == name]
+    assert len(found) == 1
+    assert found[0].reason == reason
+    assert name in found[0].message and words in found[0].message
+    layout = Layout(warehouse.resolve())
+    assert (layout.quarantine / name).read_bytes() == (raw / name).read_bytes()
+    with connect(warehouse) as con:
+        row = con.execute("select reason, message from dq_quarantine where source_name = ?", [name]).fetchone()
+    assert row[0] == reason and words in row[1]
+
+
+def test_truncated_document_error_names_the_line(batch):
+    _, _, report = batch
+    truncated = next(q for q in report.quarantined if q.reason == "truncated")
+    assert ", line " in truncated.message
+
+
+def _fingerprint(warehouse, sql):
+    with connect(warehouse) as con:
+        rows = con.execute(sql).fetchall()
+    return hashlib.sha256(repr(sorted(map(repr, rows))).encode()).hexdigest()
+
+
+FACTS = "select document_id, table_id, source_line, unit_code, subject_code, measure_group, measure, amount from fct_expenditure"
+
+
+def test_reingest_is_idempotent_and_a_changed_document_replaces_its_rows(batch, sample_text, tmp_path):
+    raw, _, _ = batch
+    warehouse = tmp_path / "budget.duckdb"
+    shutil.copytree(raw, tmp_path / "raw")
+    raw = tmp_path / "raw"
+    first = run_ingest([raw], warehouse, max_bytes=MAX_BYTES, workers=1)
+    before = _fingerprint(warehouse, FACTS)
+    again = run_ingest([raw], warehouse, max_bytes=MAX_BYTES, workers=1)
+    assert {d.status for d in again.loaded} == {"unchanged"}
+    assert _fingerprint(warehouse, FACTS) == before
+    sample_id = next(d.document_id for d in first.loaded if d.path.name == "sample.txt")
+    others = FACTS + f" where document_id <> '{sample_id}'"
+    others_before = _fingerprint(warehouse, others)
+    # Change one printed number of the sample: only that document's rows change.
+    changed_text = sample_text.replace("\t2150506\t信息安全建设\t114.26\t106.74", "\t2150506\t信息安全建设\t114.27\t106.75", 1)
+    (raw / "sample.txt").write_text(changed_text, encoding="utf-8")
+    third = run_ingest([raw], warehouse, max_bytes=MAX_BYTES, workers=1)
+    assert {d.path.name: d.status for d in third.loaded}["sample.txt"] == "changed"
+    assert _fingerprint(warehouse, others) == others_before
+    with connect(warehouse) as con:
+        amounts = con.execute(
+            "select amount from fct_expenditure where document_id = ? and subject_code = '2150506' "
+            "and measure_group = 'kind' and measure = 'total'", [sample_id]
+        ).fetchall()
+        docs = con.execute("select count(*) from dim_document where document_id = ?", [sample_id]).fetchone()[0]
+    assert [str(a[0]) for a in amounts] == ["114.270000"] and docs == 1
+
+
+def test_a_failed_build_leaves_the_published_warehouse_untouched(batch, tmp_path, monkeypatch):
+    raw, _, _ = batch
+    warehouse = tmp_path / "budget.duckdb"
+    run_ingest([raw / "sample.txt"], warehouse, workers=1)
+    published = warehouse.read_bytes()
+
+    import budget_warehouse.dbt_runner as runner
+
+    def broken(staging_dir, db_path, **kwargs):
+        db_path.write_bytes(b"half-written")
+        raise runner.DbtBuildError("simulated failure in the middle of the build")
+
+    monkeypatch.setattr(runner, "build_warehouse", broken)
+    with pytest.raises(PipelineError, match="is unchanged"):
+        run_ingest([raw / "gbk.txt"], warehouse, workers=1)
+    assert warehouse.read_bytes() == published
+    assert not Layout(warehouse.resolve()).next_build.exists()
