@@ -12,16 +12,18 @@ PERFORMANCE = "performance"
 CONTENTS = "contents"
 
 _NUMBERING = re.compile(
-    r"^(附表|表)?\s*([一二三四五六七八九十]+|\d+)?\s*[、.．:：\s]*|^[（(][一二三四五六七八九十\d]+[）)]\s*"
+    r"^(?:附表|表)\s*(?:\d+|[一二三四五六七八九十]+)(?:\s+|[、.．:：]\s*)"  # 表五 … / 表1、…
+    r"|^(?:附表|表)\s*\d+"  # 表1…
+    r"|^(?:[一二三四五六七八九十]+|\d+)\s*[、.．:：]\s*"  # 五、…
+    r"|^[（(][一二三四五六七八九十\d]+[）)]\s*"  # （五）…
 )
 _YEAR = re.compile(r"\d{4}\s*年度?")
 
 
 def title_core(title: str) -> str:
     """The title without numbering, year and spaces: "七、2019年一般…表" -> "一般…表"."""
-    t = re.sub(r"\s+", "", title)
-    t = _NUMBERING.sub("", t, count=1)
-    return _YEAR.sub("", t)
+    t = _NUMBERING.sub("", title.strip(), count=1)
+    return _YEAR.sub("", re.sub(r"\s+", "", t))
 
 
 def kind_from_title(title: str) -> str | None:

@@ -122,7 +122,7 @@ def column_specs(kind: str, labels: list[str]) -> list[ColumnSpec]:
 
 def _value_spec(kind: str, i: int, label: str, compact: str, leaf: str) -> ColumnSpec:
     by_source = kind == "revenue_by_unit" or "资金来源" in compact or "收入" in compact.split("/")[0]
-    if TOTAL_RE.match(leaf) or leaf in ("小计", "预算数", "本年预算数", "金额", "合计数"):
+    if TOTAL_RE.match(leaf) or re.search(r"(合计|总计|小计)$", leaf) or leaf in ("预算数", "本年预算数", "金额", "合计数"):
         return ColumnSpec(i, label, "value", "source" if by_source else "kind", "total")
     if not by_source and (key := match_key(leaf, EXPENDITURE_KINDS)):
         return ColumnSpec(i, label, "value", "kind", key)
