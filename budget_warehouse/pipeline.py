@@ -25,22 +25,7 @@ import pyarrow.parquet as pq
 from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES
 from budget_warehouse.extract.document import extract_file
 from budget_warehouse.extract.errors import ExtractionError
-from budget_warehouse.staging import write_document, write_empty_templates
-
-QUARANTINE_STEM = "_quarantine"
-QUARANTINE_SCHEMA = pa.schema(
-    [
-        ("source_name", pa.string()),
-        ("source_path", pa.string()),
-        ("content_sha256", pa.string()),
-        ("reason", pa.string()),
-        ("message", pa.string()),
-        ("line", pa.int64()),
-        ("table_kind", pa.string()),
-        ("quarantined_at", pa.timestamp("us", tz="UTC")),
-    ]
-)
-
+from budget_warehouse.staging import QUARANTINE_DIR, QUARANTINE_SCHEMA, write_document, write_empty_templates
 
 @dataclass(frozen=True, slots=True)
 class Layout:
@@ -178,7 +163,7 @@ def quarantine(
     data = path.read_bytes() if path.exists() else b""
     if path.exists():
         shutil.copy2(path, layout.quarantine / path.name)
-    folder = layout.staging / QUARANTINE_STEM
+    folder = layout.staging / QUARANTINE_DIR
     folder.mkdir(parents=True, exist_ok=True)
     record = pa.table(
         {
@@ -200,18 +185,10 @@ def quarantine(
 
 def _release(path: Path, layout: Layout) -> None:
     """A file that loads now is no longer quarantined."""
-    record = layout.staging / QUARANTINE_STEM / f"{_quarantine_key(path)}.parquet"
+    record = layout.staging / QUARANTINE_DIR / f"{_quarantine_key(path)}.parquet"
     if record.exists():
         record.unlink()
         (layout.quarantine / path.name).unlink(missing_ok=True)
-
-
-def ensure_quarantine_template(layout: Layout) -> None:
-    folder = layout.staging / QUARANTINE_STEM
-    folder.mkdir(parents=True, exist_ok=True)
-    template = folder / "_empty.parquet"
-    if not template.exists():
-        pq.write_table(QUARANTINE_SCHEMA.empty_table(), template)
 
 
 def build_and_publish(
@@ -222,7 +199,7 @@ def build_and_publish(
     """Rebuild the warehouse into a new file, validate it, then swap it in with one rename."""
     from budget_warehouse.dbt_runner import DbtBuildError, build_warehouse
 
-    ensure_quarantine_template(layout)
+    write_empty_templates(layout.staging)
     target = layout.next_build
     target.unlink(missing_ok=True)
     started = time.perf_counter()

@@ -117,9 +117,28 @@ def write_document(doc: ExtractedDocument, staging_dir: Path) -> Path:
     return final
 
 
+# Files the pipeline refused: one row per file under <staging>/_quarantine/ (see pipeline.quarantine).
+QUARANTINE_DIR = "_quarantine"
+QUARANTINE_SCHEMA = pa.schema(
+    [
+        ("source_name", pa.string()),
+        ("source_path", pa.string()),
+        ("content_sha256", pa.string()),
+        ("reason", pa.string()),
+        ("message", pa.string()),
+        ("line", pa.int64()),
+        ("table_kind", pa.string()),
+        ("quarantined_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+
 def write_empty_templates(staging_dir: Path) -> None:
-    """Zero-row files under ``_schema`` so dbt's globs match even with no documents."""
+    """Zero-row files so dbt's globs match even with no documents (and no quarantined file)."""
     folder = staging_dir / "_schema"
     folder.mkdir(parents=True, exist_ok=True)
     for stem, schema in SCHEMAS.items():
         pq.write_table(schema.empty_table(), folder / f"{stem}.parquet")
+    quarantine = staging_dir / QUARANTINE_DIR
+    quarantine.mkdir(exist_ok=True)
+    pq.write_table(QUARANTINE_SCHEMA.empty_table(), quarantine / "_empty.parquet")

@@ -280,8 +280,8 @@ def industry_2019() -> ExtractedDocument:
         NumberToken(101, "300.00", True, "cells", None),
         NumberToken(102, "320.00", True, "cells", None),
         NumberToken(280, "320", True, "claims", None),
-        NumberToken(281, "528.35", False, None, None),
-        NumberToken(5, "2019", False, None, "not a value"),
+        NumberToken(281, "528.35", False, None, None),  # unexplained
+        NumberToken(5, "2019", False, None, "date"),  # explained
     ]
     return ExtractedDocument(meta, tables, cells, roster, projects, perf_tables, indicators, claims, tokens)
 

@@ -1,0 +1,118 @@
+"""Build the DuckDB warehouse from the staging folder with one in-process `dbt build`.
+
+dbt runs seeds, models and tests over all staged documents at once (its start-up
+costs seconds: never run it once per document). dbt is the only writer of the
+``.duckdb`` file; open it read-only afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from budget_warehouse.staging import SCHEMAS, write_empty_templates
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+
+
+class DbtBuildError(RuntimeError):
+    """dbt could not run, or a seed, model or test errored (not a failing test)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DbtTestFailure:
+    name: str  # the dbt test's name, e.g. unique_combination_fct_revenue_…
+    unique_id: str  # test.budget_warehouse.<name>.<hash>
+    message: str  # e.g. "Got 2 results, configured to fail if != 0"
+    failures: int | None  # number of offending rows
+
+
+@dataclass(frozen=True, slots=True)
+class DbtBuildResult:
+    passed: bool  # every node succeeded and no test failed (warnings allowed)
+    failed_tests: tuple[DbtTestFailure, ...]
+    warned_tests: tuple[DbtTestFailure, ...]
+    skipped: tuple[str, ...]  # unique_ids dbt skipped because an upstream test failed
+    node_count: int
+
+
+def build_warehouse(staging_dir: Path, db_path: Path, *, select: str | None = None) -> DbtBuildResult:
+    """Run ``dbt build`` into ``db_path`` over every document staged in ``staging_dir``.
+
+    ``select`` is a dbt selection (e.g. ``"+fct_expenditure"``); its tests run
+    when all their parents are in the selection or upstream of it.
+
+    Returns pass/fail and the failing tests; raises DbtBuildError when dbt itself
+    fails (parse or compile error, SQL error in a model, seed or test).
+    dbt's target and log folders go to ``<db_path without suffix>.dbt/``.
+    One call at a time per process: it sets os.environ for the call, and dbt's
+    in-process runner is not thread-safe.
+    """
+    from dbt.cli.main import dbtRunner  # imported here: dbt is slow to import
+
+    staging_dir = Path(staging_dir).resolve()
+    db_path = Path(db_path).resolve()
+    if not all((staging_dir / "_schema" / f"{stem}.parquet").exists() for stem in SCHEMAS):
+        write_empty_templates(staging_dir)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    work_dir = db_path.with_suffix(".dbt")
+
+    args = [
+        "build",
+        "--project-dir", str(DBT_PROJECT_DIR),
+        "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(work_dir / "target"),
+        "--log-path", str(work_dir / "logs"),
+        "--log-level", "warn",
+        "--log-level-file", "debug",
+    ]
+    if select:
+        # Run a test only when every model it reads is built or upstream of the
+        # selection: a partial build into a fresh file must not test missing tables.
+        args += ["--select", select, "--indirect-selection", "buildable"]
+
+    with _environment(BUDGET_WAREHOUSE_DB=str(db_path), BUDGET_STAGING_DIR=str(staging_dir)):
+        outcome = dbtRunner().invoke(args)
+
+    if outcome.exception is not None:
+        raise DbtBuildError(f"dbt build could not run: {outcome.exception}") from outcome.exception
+    if outcome.result is None:
+        raise DbtBuildError("dbt build returned no results")
+
+    failed, warned, skipped, errors = [], [], [], []
+    for result in outcome.result.results:
+        status = str(result.status)
+        node = result.node
+        if status == "error":
+            errors.append(f"{node.resource_type} {node.name}: {result.message}")
+        elif status in ("fail", "warn"):
+            entry = DbtTestFailure(node.name, node.unique_id, result.message or "", result.failures)
+            (failed if status == "fail" else warned).append(entry)
+        elif status == "skipped":
+            skipped.append(node.unique_id)
+    if errors:
+        raise DbtBuildError("dbt build errored:\n" + "\n".join(errors))
+    return DbtBuildResult(
+        passed=not failed and not skipped,
+        failed_tests=tuple(failed),
+        warned_tests=tuple(warned),
+        skipped=tuple(skipped),
+        node_count=len(outcome.result.results),
+    )
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

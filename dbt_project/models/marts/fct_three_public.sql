@@ -1,0 +1,21 @@
+-- 一般公共预算"三公"经费支出预算表: one fact per item (total, overseas, reception,
+-- vehicle, vehicle_operation, vehicle_purchase) × column (amount 本年 | prior_year 上年).
+select
+    document_id,
+    table_id,
+    item_key,
+    item_label,
+    item_level,
+    parent_item_key,
+    measure_group,
+    measure,
+    column_label,
+    source_line,
+    row_index,
+    row_role,
+    amount,
+    printed,
+    decimals,
+    is_total
+from {{ ref('int_cell_facts') }}
+where table_kind = 'three_public'

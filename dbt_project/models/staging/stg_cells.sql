@@ -1,0 +1,27 @@
+-- One row per value cell of a table, long form; blank cells have amount NULL.
+select
+    cast(document_id as varchar)                    as document_id,
+    cast(table_id as varchar)                       as table_id,
+    cast(table_kind as varchar)                     as table_kind,
+    cast(source_line as integer)                    as source_line,
+    cast(row_index as integer)                      as row_index,
+    cast(row_role as varchar)                       as row_role,
+    cast(column_index as integer)                   as column_index,
+    cast(column_label as varchar)                   as column_label,
+    cast(measure_group as varchar)                  as measure_group,
+    cast(measure as varchar)                        as measure,
+    cast(printed as varchar)                        as printed,
+    cast(amount as decimal(20, 6))                  as amount,
+    cast(decimals as integer)                       as decimals,
+    nullif(trim(cast(unit_code as varchar)), '')    as unit_code,
+    cast(unit_name as varchar)                      as unit_name,
+    nullif(trim(cast(subject_code as varchar)), '') as subject_code,
+    cast(subject_name as varchar)                   as subject_name,
+    nullif(trim(cast(econ_code as varchar)), '')    as econ_code,
+    cast(econ_name as varchar)                      as econ_name,
+    cast(side as varchar)                           as side,
+    cast(item_label as varchar)                     as item_label,
+    cast(item_key as varchar)                       as item_key,
+    cast(item_level as integer)                     as item_level,
+    cast(parent_item_key as varchar)                as parent_item_key
+from {{ staging_parquet('cells') }}
