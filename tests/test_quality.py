@@ -1,0 +1,338 @@
+"""The Great Expectations layer on the real sample: one dbt build and one validation per module."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from budget_warehouse.quality.suites import (
+    RULE_CATALOGUE_CSV,
+    RULE_FAMILIES,
+    SHAPE_SUITE,
+    SUITE_NAMES,
+    load_suite_specs,
+    sync_rule_suites,
+    to_gx_suite,
+)
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "raw" / "000_7ecefe3468064f3a.txt"
+RUN_ID = "test-run-1"
+
+
+def _catalogue() -> list[dict]:
+    with RULE_CATALOGUE_CSV.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The sample extracted, staged and built by dbt into tmp/b.duckdb (once per module)."""
+    from budget_warehouse.dbt_runner import build_warehouse
+    from budget_warehouse.extract.document import extract_file
+    from budget_warehouse.pipeline import Layout
+    from budget_warehouse.staging import write_document, write_empty_templates
+
+    root = tmp_path_factory.mktemp("quality")
+    layout = Layout(root / "b.duckdb")
+    doc = extract_file(SAMPLE)
+    write_empty_templates(layout.staging)
+    write_document(doc, layout.staging)
+    build_warehouse(layout.staging, layout.warehouse)
+    with duckdb.connect(str(layout.warehouse), read_only=True) as con:
+        tables = {t for (t,) in con.execute("select table_name from information_schema.tables").fetchall()}
+    assert "dq_rule_instance" in tables, "the dbt check models did not produce dq_rule_instance"
+    return root, layout.warehouse, doc.meta.document_id
+
+
+@pytest.fixture(scope="module")
+def validated(built):
+    from budget_warehouse.quality.run import validate_warehouse
+
+    root, db, doc_id = built
+    report = validate_warehouse(
+        db, run_id=RUN_ID, docs_dir=root / "data_docs", history_dir=root / "dq_history", sources={doc_id: SAMPLE}
+    )
+    return root, db, doc_id, report
+
+
+def _finding(report, rule_id: str) -> dict:
+    found = [f for f in report.findings if f["rule_id"] == rule_id]
+    assert len(found) == 1, f"{rule_id}: {len(found)} findings"
+    return found[0]
+
+
+# -- suite files ---------------------------------------------------------------
+
+
+def test_suite_files_cover_the_catalogue_and_load_in_gx():
+    specs = load_suite_specs()
+    assert set(specs) == set(SUITE_NAMES)
+    assert sync_rule_suites(write=False) == [], "run: python -m budget_warehouse.quality.suites"
+    catalogue = _catalogue()
+    for family in RULE_FAMILIES:
+        rules = {r["rule_id"]: r["severity"] for r in catalogue if r["family"] == family}
+        listed = {e["meta"]["rule_id"]: e["meta"]["severity"] for e in specs[family]["expectations"]}
+        assert listed == rules
+        for exp in specs[family]["expectations"]:
+            assert exp["severity"] == {"ERROR": "critical", "WARN": "warning"}[exp["meta"]["severity"]]
+    for spec in specs.values():
+        suite = to_gx_suite(spec)  # raises if GX drops an expectation
+        assert len(suite.expectations) == len(spec["expectations"])
+    tables = {e["meta"]["table"] for e in specs[SHAPE_SUITE]["expectations"]}
+    assert {"dim_document", "fct_expenditure", "fct_revenue", "dq_rule_instance"} <= tables
+
+
+# -- the sample warehouse --------------------------------------------------------
+
+
+def test_every_suite_ran(validated):
+    _, _, _, report = validated
+    assert list(report.suites) == list(SUITE_NAMES)
+    catalogue = _catalogue()
+    for family in RULE_FAMILIES:
+        outcome = report.suites[family]
+        assert outcome.evaluated == sum(r["family"] == family for r in catalogue)
+        assert outcome.gx_suites == [family]
+    shape = report.suites[SHAPE_SUITE]
+    assert shape.evaluated == len(load_suite_specs()[SHAPE_SUITE]["expectations"])
+    assert shape.failed == 0, shape.failed_expectations
+    assert len(shape.gx_suites) > 5  # one GX suite per table
+    assert report.problems == []
+    assert report.notes == []
+    assert sum(s.instances for s in report.suites.values()) > 500
+
+
+def test_sample_breaks_are_reported_with_evidence(validated):
+    _, _, doc_id, report = validated
+    assert not report.passed  # the sample breaks ERROR rules
+
+    # The projects listed in the prose add up to 7845, the tables' project expenditure is 7865.
+    listed = _finding(report, "pr_project_list_vs_tables")
+    assert (listed["severity"], listed["family"], listed["status"]) == ("ERROR", "prose", "fail")
+    assert (listed["left_value"], listed["right_value"], listed["difference"]) == (
+        Decimal("7845"), Decimal("7865"), Decimal("-20"))
+    assert set(range(469, 482)) <= set(listed["source_lines"])
+
+    # "共涉及财政拨款资金 7845 万元" vs table 4's 项目支出 7,387.00.
+    stated = _finding(report, "pr_project_total_vs_tables")
+    assert stated["severity"] == "ERROR"
+    assert (stated["left_value"], stated["right_value"], stated["difference"]) == (
+        Decimal("7845"), Decimal("7387"), Decimal("458"))
+    assert stated["source_lines"] == [280, 483]
+    assert stated["line_texts"][1] == "共涉及财政拨款资金 7845 万元。"
+    assert "7,387.00" in stated["line_texts"][0]
+    assert stated["document_id"] == doc_id and stated["document_name"] == "晋江市工信部门预算"
+    assert stated["table_kind"] == "fiscal_summary" and stated["table_id"] == "t04"
+
+    # 与上年相比支出减少 185.8%: a WARN sanity rule.
+    decrease = _finding(report, "sn_decrease_over_100pct")
+    assert (decrease["severity"], decrease["family"]) == ("WARN", "sanity")
+    assert (decrease["left_value"], decrease["right_value"]) == (Decimal("185.8"), Decimal("100"))
+    assert decrease["source_lines"] == [453]
+    assert "减少 185.8%" in decrease["line_texts"][0]
+
+    assert report.suites["prose"].errors >= 2
+    assert report.suites["sanity"].errors == 0 and report.suites["sanity"].warnings >= 1
+    assert {f["severity"] for f in report.error_findings} == {"ERROR"}
+
+
+def test_findings_convert_to_alert_findings(validated):
+    from budget_warehouse.alerts.findings import Finding
+
+    _, _, _, report = validated
+    findings = report.to_findings()
+    assert len(findings) == len(report.findings) > 0
+    by_rule = {f.rule_id: f for f in findings}
+    f = by_rule["pr_project_total_vs_tables"]
+    assert isinstance(f, Finding)
+    assert (f.left, f.right, f.difference) == (Decimal("7845.00"), Decimal("7387.00"), Decimal("458.00"))
+    assert len(f.line_texts) == len(f.source_lines) == 2
+    assert "L483: 共涉及财政拨款资金 7845 万元。" in f.render_text()
+    assert Finding.from_dict(f.to_dict()) == f
+
+
+def test_dq_check_result_holds_every_rule_instance(validated):
+    _, db, _, report = validated
+    with duckdb.connect(str(db), read_only=True) as con:
+        n_instances = con.execute("select count(*) from dq_rule_instance").fetchone()[0]
+        n_results = con.execute("select count(*) from dq_check_result").fetchone()[0]
+        assert n_results == n_instances
+        mismatched = con.execute(
+            """
+            select count(*) from dq_rule_instance i full join dq_check_result r using (instance_key)
+            where r.instance_key is null or i.instance_key is null
+               or i.status is distinct from r.status or i.rule_id is distinct from r.rule_id
+               or i.family is distinct from r.suite or i.severity is distinct from r.severity
+               or i.left_value is distinct from r.left_value or i.right_value is distinct from r.right_value
+               or i.difference is distinct from r.difference or i.source_lines is distinct from r.source_lines
+               or i.location is distinct from r.location
+            """
+        ).fetchone()[0]
+        assert mismatched == 0
+        assert con.execute("select distinct run_id from dq_check_result").fetchall() == [(RUN_ID,)]
+        types = dict(con.execute(
+            "select column_name, data_type from information_schema.columns where table_name = 'dq_check_result'"
+        ).fetchall())
+        assert types["left_value"] == "DECIMAL(20,6)" and types["source_lines"] == "INTEGER[]"
+        assert types["checked_at"] == "TIMESTAMP WITH TIME ZONE"
+        assert con.execute("select count(*) from dq_check_result where status = 'fail'").fetchone()[0] == len(
+            report.findings)
+        expectations = con.execute("select count(*), count(*) filter (where not success) from dq_expectation_result").fetchone()
+        assert expectations == (
+            sum(s.evaluated for s in report.suites.values()), sum(s.failed for s in report.suites.values()))
+
+
+def test_history_file_holds_the_failing_instances(validated):
+    root, _, _, report = validated
+    assert report.history_path == root / "dq_history" / f"{RUN_ID}.parquet"
+    history = pq.read_table(report.history_path).to_pylist()
+    assert len(history) == len(report.findings)
+    assert {h["instance_key"] for h in history} == {f["instance_key"] for f in report.findings}
+    row = next(h for h in history if h["rule_id"] == "pr_project_total_vs_tables")
+    assert row["left_value"] == Decimal("7845") and row["family"] == "prose" and row["run_id"] == RUN_ID
+
+
+def test_data_docs_show_each_suite(validated):
+    root, _, _, report = validated
+    assert report.docs_index == root / "data_docs" / "index.html"
+    index = report.docs_index.read_text(encoding="utf-8")
+    for name in SUITE_NAMES:
+        assert name in index
+    for family in RULE_FAMILIES:
+        pages = list((root / "data_docs" / "validations" / family).rglob("*.html"))
+        assert len(pages) == 1, family
+    prose = next((root / "data_docs" / "validations" / "prose").rglob("*.html")).read_text(encoding="utf-8")
+    assert "pr_project_total_vs_tables" in prose and "7845.00" in prose
+    # GX fills its own results table with scripts from CDNs: the run's summary is plain HTML on top.
+    assert f"Quality run {RUN_ID}: FAILED" in index
+    links = re.findall(r'href="(validations/[^"]+)"', index)
+    assert len(links) == len(report.suites) - 1 + len(report.suites[SHAPE_SUITE].gx_suites)
+    assert all((root / "data_docs" / link).is_file() for link in links)
+    assert "sn_decrease_over_100pct" in index and "185.80" in index
+    assert not list(root.glob(".data_docs*"))  # the build folder was renamed into place
+
+
+def test_a_second_run_replaces_the_results_and_keeps_the_history(validated):
+    from budget_warehouse.quality.run import validate_warehouse
+
+    root, db, _, first = validated
+    second = validate_warehouse(db, run_id="test-run-2", docs_dir=root / "data_docs", history_dir=root / "dq_history")
+    assert [f["instance_key"] for f in second.findings] == [f["instance_key"] for f in first.findings]
+    assert all(f["line_texts"] == [] for f in second.findings)  # no sources given: the warehouse has no line text
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select distinct run_id from dq_check_result").fetchall() == [("test-run-2",)]
+    assert sorted(p.name for p in (root / "dq_history").iterdir()) == ["test-run-1.parquet", "test-run-2.parquet"]
+    assert len(list((root / "data_docs" / "validations" / "prose").rglob("*.html"))) == 1
+
+
+def test_a_warehouse_without_rule_instances_is_a_problem_not_a_crash(tmp_path):
+    from budget_warehouse.quality.run import validate_warehouse
+
+    db = tmp_path / "empty.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create table dim_document as select 'd1' as document_id, 't' as title, 2019 as year, "
+                    "1.0::double as coverage, 'h' as content_hash, 'x.txt' as source_name")
+    report = validate_warehouse(db, run_id="empty", docs_dir=None, history_dir=tmp_path / "h")
+    assert not report.passed
+    assert any("dq_rule_instance" in p for p in report.problems)
+    assert any("fct_expenditure" in p for p in report.problems)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from dq_check_result").fetchone()[0] == 0
+
+
+def test_run_id_names_a_file():
+    from budget_warehouse.quality.run import validate_rule_frame
+
+    with pytest.raises(ValueError):
+        validate_rule_frame(pd.DataFrame(), run_id="../x")
+
+
+# -- synthetic frames ------------------------------------------------------------
+
+
+def _frame(statuses: dict[str, str] | None = None) -> pd.DataFrame:
+    """One instance of every catalogue rule, all passing unless ``statuses`` says otherwise."""
+    rows = []
+    for i, rule in enumerate(_catalogue()):
+        status = (statuses or {}).get(rule["rule_id"], "pass" if i % 3 else "pass_within_tolerance")
+        rows.append({
+            "instance_key": f"{rule['rule_id']}|doc-1|t01 合计", "rule_id": rule["rule_id"], "family": rule["family"],
+            "severity": rule["severity"], "description": rule["description"], "document_id": "doc-1",
+            "table_kind": "summary", "table_id": "t01", "location": "t01 合计", "unit_code": None, "code": None,
+            "source_lines": [10 + i], "left_label": "printed", "left_value": Decimal("100.500000"),
+            "right_label": "sum", "right_value": Decimal("100.500000") if status != "fail" else Decimal("99.000000"),
+            "difference": Decimal("0") if status != "fail" else Decimal("1.500000"), "tolerance": Decimal("0"),
+            "status": status, "note": None,
+        })
+    return pd.DataFrame(rows)
+
+
+def test_a_clean_synthetic_frame_passes():
+    from budget_warehouse.quality.run import validate_rule_frame
+
+    report = validate_rule_frame(_frame())
+    assert report.passed
+    assert report.findings == [] and report.problems == []
+    assert all(s.failed == 0 for s in report.suites.values())
+    assert sum(s.evaluated for name, s in report.suites.items() if name in RULE_FAMILIES) == len(_catalogue())
+
+
+def test_severity_decides_pass(tmp_path):
+    from budget_warehouse.quality.run import validate_rule_frame
+
+    warn = validate_rule_frame(_frame({"sn_decrease_over_100pct": "fail"}))
+    assert warn.passed
+    assert [f["rule_id"] for f in warn.warn_findings] == ["sn_decrease_over_100pct"]
+    assert warn.suites["sanity"].warnings == 1 and warn.suites["sanity"].errors == 0
+
+    error = validate_rule_frame(_frame({"wt_summary_balance": "fail"}), docs_dir=tmp_path / "docs")
+    assert not error.passed
+    (finding,) = error.findings
+    assert finding["rule_id"] == "wt_summary_balance" and finding["severity"] == "ERROR"
+    assert finding["difference"] == Decimal("1.500000") and finding["source_lines"]
+    assert error.suites["within_table"].failed_expectations == ["wt_summary_balance never fails"]
+    assert (tmp_path / "docs" / "index.html").exists()
+
+
+def test_the_catalogue_wins_over_a_stale_suite_file(tmp_path):
+    from budget_warehouse.quality.suites import (
+        Rule,
+        SuiteError,
+        load_suite_file,
+        read_catalogue_csv,
+        resolve_rule_suite,
+    )
+
+    catalogue = tmp_path / "rule_catalogue.csv"
+    catalogue.write_text(
+        "rule_id,family,severity,description\n"
+        "wt_a,within_table,ERROR,A equals B\n"
+        "wt_b,within_table,WARN,C equals D\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "within_table.json").write_text('{"name": "within_table", "expectations": []}', encoding="utf-8")
+    assert sync_rule_suites(catalogue, tmp_path) == [f"{f}.json" for f in RULE_FAMILIES]
+    assert sync_rule_suites(catalogue, tmp_path, write=False) == []
+    with pytest.raises(SuiteError, match="warehouse_shape"):
+        load_suite_specs(tmp_path)  # the shape suite is written by hand, never generated
+    spec = load_suite_file(tmp_path / "within_table.json")
+    assert [e["meta"]["rule_id"] for e in spec["expectations"]] == ["wt_a", "wt_b"]
+
+    rules = read_catalogue_csv(catalogue)
+    rules = [Rule("wt_a", "within_table", "WARN", "A equals B"), rules[1], Rule("wt_c", "within_table", "ERROR", "new")]
+    resolved, notes = resolve_rule_suite(spec, rules)
+    by_id = {e["meta"]["rule_id"]: e for e in resolved["expectations"]}
+    assert by_id["wt_a"]["meta"]["severity"] == "WARN" and by_id["wt_a"]["severity"] == "warning"
+    assert by_id["wt_c"]["meta"]["generated"] is True and by_id["wt_c"]["severity"] == "critical"
+    assert len(notes) == 2
