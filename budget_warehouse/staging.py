@@ -30,6 +30,7 @@ from budget_warehouse.extract.records import (
     PerfTable,
     Project,
     RosterUnit,
+    SourceLine,
     Table,
 )
 
@@ -47,6 +48,7 @@ RECORD_FILES: dict[str, tuple[type, typing.Callable[[ExtractedDocument], list]]]
     "indicators": (Indicator, lambda d: d.indicators),
     "claims": (Claim, lambda d: d.claims),
     "tokens": (NumberToken, lambda d: d.tokens),
+    "lines": (SourceLine, lambda d: d.lines),
 }
 
 _SCALARS = {str: pa.string(), int: pa.int64(), bool: pa.bool_(), Decimal: AMOUNT_TYPE, float: pa.float64()}

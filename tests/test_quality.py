@@ -61,7 +61,7 @@ def validated(built):
 
     root, db, doc_id = built
     report = validate_warehouse(
-        db, run_id=RUN_ID, docs_dir=root / "data_docs", history_dir=root / "dq_history", sources={doc_id: SAMPLE}
+        db, run_id=RUN_ID, docs_dir=root / "data_docs", history_dir=root / "dq_history"
     )
     return root, db, doc_id, report
 
@@ -229,7 +229,7 @@ def test_a_second_run_replaces_the_results_and_keeps_the_history(validated):
     root, db, _, first = validated
     second = validate_warehouse(db, run_id="test-run-2", docs_dir=root / "data_docs", history_dir=root / "dq_history")
     assert [f["instance_key"] for f in second.findings] == [f["instance_key"] for f in first.findings]
-    assert all(f["line_texts"] == [] for f in second.findings)  # no sources given: the warehouse has no line text
+    assert [f["line_texts"] for f in second.findings] == [f["line_texts"] for f in first.findings]
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select distinct run_id from dq_check_result").fetchall() == [("test-run-2",)]
     assert sorted(p.name for p in (root / "dq_history").iterdir()) == ["test-run-1.parquet", "test-run-2.parquet"]

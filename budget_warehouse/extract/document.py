@@ -12,7 +12,7 @@ from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES, decode
 from budget_warehouse.extract.errors import NotABudget, TruncatedDocument
 from budget_warehouse.extract.meta import document_id, find_title, find_year, split_title
 from budget_warehouse.extract.performance import link_projects, parse_performance, parse_project_list
-from budget_warehouse.extract.records import TABLE_KINDS, UNRECOGNISED, DocumentMeta, ExtractedDocument
+from budget_warehouse.extract.records import TABLE_KINDS, UNRECOGNISED, DocumentMeta, ExtractedDocument, SourceLine
 from budget_warehouse.extract.roster import parse_roster
 from budget_warehouse.extract.segment import segment
 from budget_warehouse.extract.tables import TableParser
@@ -53,7 +53,7 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
         encoding=encoding,
         line_count=len(seg.lines),
     )
-    doc = ExtractedDocument(meta=meta)
+    doc = ExtractedDocument(meta=meta, lines=[SourceLine(n, line) for n, line in enumerate(seg.lines, 1) if line.strip()])
     if not (department and year):
         doc.warnings.append(
             f"{source_name}: title not recognised (found {title!r}); the document id falls back to the content hash"

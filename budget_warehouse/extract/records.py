@@ -190,6 +190,14 @@ class NumberToken:
     reason: str | None  # why it is not loaded (page number, date, heading number …)
 
 
+@dataclass(frozen=True, slots=True)
+class SourceLine:
+    """A non-blank line of the document, so evidence can quote the text it points at."""
+
+    source_line: int
+    text: str
+
+
 @dataclass(slots=True)
 class ExtractedDocument:
     meta: DocumentMeta
@@ -201,6 +209,7 @@ class ExtractedDocument:
     indicators: list[Indicator] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     tokens: list[NumberToken] = field(default_factory=list)
+    lines: list[SourceLine] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def coverage(self) -> dict[str, int]:

@@ -32,7 +32,6 @@ cannot run (no such file, unreadable suite files, the warehouse locked by a writ
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -44,6 +43,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -111,18 +111,12 @@ def validate_warehouse(
     run_id: str | None = None,
     docs_dir: Path | None = None,
     history_dir: Path | None = None,
-    sources: Mapping[str, Path] | None = None,
-    source_dirs: Iterable[Path] = (),
     suites_dir: Path = EXPECTATIONS_DIR,
     write_results: bool = True,
 ) -> QualityReport:
     """Validate the warehouse at ``db_path``; see the module docstring for what goes where.
 
-    ``sources`` (document_id → source file) and ``source_dirs`` (folders holding
-    the files under their ``dim_document.source_name``) let the findings carry
-    the text of their source lines (``line_texts``); a file is used only if
-    its content hash is the document's. Without them ``line_texts`` is empty:
-    the warehouse does not store the documents' lines.
+    Findings quote their source lines from the warehouse's ``dim_source_line``.
     ``write_results=False`` writes nothing (no tables, docs or history).
     """
     db_path = Path(db_path)
@@ -152,8 +146,8 @@ def validate_warehouse(
     )
     report.timings = {"read": read_seconds, **report.timings}
 
-    if report.findings and (sources or source_dirs):
-        _attach_line_texts(report, data.documents, sources or {}, [Path(d) for d in source_dirs])
+    if report.findings:
+        _attach_line_texts(report, db_path)
 
     if write_results:
         started = time.perf_counter()
@@ -222,7 +216,6 @@ class _WarehouseData:
 
 
 def _read_warehouse(db_path: Path, specs: Mapping[str, dict]) -> _WarehouseData:
-    import duckdb
 
     data = _WarehouseData()
     shape_tables = split_by_table(specs[SHAPE_SUITE])
@@ -653,38 +646,24 @@ def _findings(rules: pd.DataFrame, rows: _RunRows, documents: Mapping[str, Mappi
     return out
 
 
-def _attach_line_texts(
-    report: QualityReport,
-    documents: Mapping[str, Mapping[str, Any]],
-    sources: Mapping[str, Path],
-    source_dirs: list[Path],
-) -> None:
-    from budget_warehouse.extract.decode import decode
-
-    cache: dict[str, list[str] | None] = {}
+def _attach_line_texts(report: QualityReport, db_path: Path) -> None:
+    """Fill each finding's ``line_texts`` from ``dim_source_line`` (read-only)."""
+    wanted: dict[str, set[int]] = {}
     for finding in report.findings:
-        doc_id = finding["document_id"]
-        if doc_id not in cache:
-            cache[doc_id] = None
-            doc = documents.get(doc_id) or {}
-            candidates = [Path(sources[doc_id])] if doc_id in sources else []
-            if doc.get("source_name"):
-                candidates += [d / doc["source_name"] for d in source_dirs]
-            for path in candidates:
-                if not path.is_file():
-                    continue
-                try:
-                    text, _ = decode(path.read_bytes(), source=path.name)
-                except Exception:  # noqa: BLE001  an undecodable file just gives no line texts
-                    continue
-                if doc.get("content_hash") and hashlib.sha256(text.encode("utf-8")).hexdigest() != doc["content_hash"]:
-                    report.notes.append(f"{path}: not the text document {doc_id} was built from; line texts skipped")
-                    continue
-                cache[doc_id] = text.split("\n")
-                break
-        lines = cache[doc_id]
-        if lines:
-            finding["line_texts"] = [lines[n - 1] if 1 <= n <= len(lines) else "" for n in finding["source_lines"]]
+        wanted.setdefault(finding["document_id"], set()).update(finding["source_lines"])
+    texts: dict[tuple[str, int], str] = {}
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        if not con.execute("select count(*) from information_schema.tables where table_name = 'dim_source_line'").fetchone()[0]:
+            report.notes.append("no dim_source_line table: findings carry no line texts")
+            return
+        for doc_id, lines in wanted.items():
+            rows = con.execute(
+                "select source_line, text from dim_source_line where document_id = ? and list_contains(?, source_line)",
+                [doc_id, sorted(lines)],
+            ).fetchall()
+            texts.update({(doc_id, n): text for n, text in rows})
+    for finding in report.findings:
+        finding["line_texts"] = [texts.get((finding["document_id"], n), "") for n in finding["source_lines"]]
 
 
 # =============================================================================
