@@ -1,0 +1,36 @@
+{{ config(materialized='table') }}
+-- Helper of the rule models (not a rule): the prose claims with their tolerance
+-- share (half a unit of the printed last decimal, in 万元 for amounts, in
+-- percentage points for percentages, 0 for counts), the key of the table value
+-- they restate (target_key, see chk_input_target_terms) and a stable location.
+select
+    claims.*,
+    case
+        when claims.amount is not null
+            then {{ half_unit('claims.amount', 'claims.decimals', amount_scale('claims.unit')) }}
+        when claims.unit = '%'
+            then {{ half_unit('claims.value', 'claims.decimals', 'cast(1 as decimal(10, 4))') }}
+        else cast(0 as decimal(24, 10))
+    end                                                                 as half_unit,
+    case claims.kind
+        when 'total_revenue' then 'total_revenue:total'
+        when 'total_expenditure' then 'total_expenditure:total'
+        when 'revenue_by_source' then 'revenue_by_source:' || claims.measure
+        when 'expenditure_by_kind' then 'expenditure_by_kind:' || claims.measure
+        when 'general_budget_total' then 'general_budget_total:total'
+        when 'gov_fund_total' then 'gov_fund_total:total'
+        when 'subject_amount' then
+            case when claims.section like '%政府性基金%' then 'gov_fund_subject_amount:' else 'subject_amount:' end
+            || claims.subject_code
+        when 'basic_total' then 'basic_total:basic'
+        when 'basic_part' then 'basic_part:' || claims.measure
+        when 'three_public' then 'three_public:' || claims.measure
+        when 'operating_funds' then 'operating_funds:total'
+        when 'project_total' then
+            case when claims.sentence like '%财政拨款%' then 'project_expenditure:fiscal'
+                 else 'project_expenditure:all' end
+    end                                                                 as target_key,
+    -- "line 393 «工信部门收入预算为» (c008)": stable, no amounts in it
+    'line ' || claims.source_line || ' «' || coalesce(nullif(trim(claims.label), ''), claims.kind) || '» ('
+        || claims.claim_id || ')'                                       as claim_location
+from {{ ref('stg_claims') }} as claims
