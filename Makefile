@@ -30,7 +30,7 @@ bench: $(STAMP)
 ## The Dagster UI on http://127.0.0.1:3000 (code location pipelines/definitions.py).
 dev: $(STAMP)
 	mkdir -p .dagster_home
-	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -m pipelines.definitions
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev  # code location from [tool.dagster] in pyproject.toml
 
 clean:
 	rm -rf data/warehouse/* data/staging dbt_project/target dbt_project/logs

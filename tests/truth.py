@@ -20,7 +20,7 @@ CLAIM_NAMES = {
 }
 
 NUMERIC = ("fct_budget_summary", "fct_revenue", "fct_expenditure", "fct_subject_budget", "fct_economic_budget",
-           "fct_three_public", "fct_project", "perf_funding")
+           "fct_three_public", "fct_project", "perf_funding", "special_funds")
 
 
 def extracted_facts(doc) -> dict[str, dict]:
@@ -41,6 +41,8 @@ def extracted_facts(doc) -> dict[str, dict]:
             out["fct_economic_budget"][(k, c.econ_code, c.measure)] = c.amount
         elif k == "three_public":
             out["fct_three_public"][(c.item_key, c.measure)] = c.amount
+        elif k == "special_funds":
+            out["special_funds"][(c.unit_code, c.item_label, c.measure)] = c.amount
     for p in doc.projects:
         out["fct_project"][(p.seq,)] = p.amount
     for perf in doc.perf_tables:

@@ -111,7 +111,7 @@ def column_specs(kind: str, labels: list[str]) -> list[ColumnSpec]:
                 specs.append(ColumnSpec(i, label, "value", "source", "total"))
             elif key := match_key(leaf, FUNDING_SOURCES):
                 specs.append(ColumnSpec(i, label, "value", "source", key))
-            elif re.search(r"立项目|项目名称|专项资金名称", leaf):
+            elif re.search(r"立项目|^专项资金(项目|名称)?$|项目名称", leaf):
                 specs.append(ColumnSpec(i, label, "item"))
             else:
                 specs.append(ColumnSpec(i, label, "text"))
