@@ -1,4 +1,4 @@
-"""Command line: `budget-warehouse ingest | query | generate`."""
+"""Command line: `budget-warehouse ingest | query | alerts | generate`."""
 
 from __future__ import annotations
 
@@ -37,6 +37,32 @@ def _query(args) -> int:
     return 0
 
 
+def _alerts(args) -> int:
+    """Send an alert per newly failing rule instance of the published warehouse (and per resolved one)."""
+    from budget_warehouse.alerts import load_alert_settings, run_alerts
+    from budget_warehouse.quality.published import read_findings
+
+    results = read_findings(args.warehouse)
+    if results is None:
+        print(f"budget-warehouse alerts: {args.warehouse} holds no quality results; run ingest first", file=sys.stderr)
+        return 1
+    root = args.warehouse.parent
+    config = args.config if args.config.exists() else None
+    settings = load_alert_settings(config, default_jsonl_path=root / "alerts.jsonl")
+    run = run_alerts(
+        results.findings,
+        state_path=root / "alert_state.json",
+        channels=settings.channels,
+        retries=settings.retries,
+        backoff_seconds=settings.backoff_seconds,
+    )
+    print(
+        f"{len(results.findings)} failing instance(s): {len(run.diff.new)} new, {len(run.diff.resolved)} resolved, "
+        f"{len(run.diff.still_failing)} already alerted; {run.report.summary()}"
+    )
+    return 0 if run.report.ok else 1
+
+
 def _generate(args) -> int:
     from budget_warehouse.corpus.cli import main as generate_main
 
@@ -60,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
     q.set_defaults(func=_query)
+
+    al = sub.add_parser("alerts", help="alert on new (and resolved) failing rule instances of the published warehouse")
+    al.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
+    al.add_argument("--config", type=Path, default=Path("alerts.toml"), help="channels (default: %(default)s if present, "
+                    "else log + <warehouse folder>/alerts.jsonl); see alerts.example.toml")
+    al.set_defaults(func=_alerts)
 
     gen = sub.add_parser("generate", help="write synthetic budget documents with their truth (see corpus)", add_help=False)
     gen.add_argument("rest", nargs=argparse.REMAINDER)

@@ -32,7 +32,7 @@ class DbtTestFailure:
 
 @dataclass(frozen=True, slots=True)
 class DbtBuildResult:
-    passed: bool  # every node succeeded and no test failed (warnings allowed)
+    passed: bool  # every node succeeded and no test failed or warned
     failed_tests: tuple[DbtTestFailure, ...]
     warned_tests: tuple[DbtTestFailure, ...]
     skipped: tuple[str, ...]  # unique_ids dbt skipped because an upstream test failed
@@ -74,7 +74,7 @@ def build_warehouse(staging_dir: Path, db_path: Path, *, select: str | None = No
         # selection: a partial build into a fresh file must not test missing tables.
         args += ["--select", select, "--indirect-selection", "buildable"]
 
-    with _environment(BUDGET_WAREHOUSE_DB=str(db_path), BUDGET_STAGING_DIR=str(staging_dir)):
+    with environment(BUDGET_WAREHOUSE_DB=str(db_path), BUDGET_STAGING_DIR=str(staging_dir)):
         outcome = dbtRunner().invoke(args)
 
     if outcome.exception is not None:
@@ -96,7 +96,7 @@ def build_warehouse(staging_dir: Path, db_path: Path, *, select: str | None = No
     if errors:
         raise DbtBuildError("dbt build errored:\n" + "\n".join(errors))
     return DbtBuildResult(
-        passed=not failed and not skipped,
+        passed=not failed and not warned and not skipped,
         failed_tests=tuple(failed),
         warned_tests=tuple(warned),
         skipped=tuple(skipped),
@@ -105,7 +105,8 @@ def build_warehouse(staging_dir: Path, db_path: Path, *, select: str | None = No
 
 
 @contextmanager
-def _environment(**values: str) -> Iterator[None]:
+def environment(**values: str) -> Iterator[None]:
+    """Set environment variables for the duration of a block (dbt reads its settings from them)."""
     saved = {key: os.environ.get(key) for key in values}
     os.environ.update(values)
     try:

@@ -209,6 +209,12 @@ def build_and_publish(
         target.unlink(missing_ok=True)
         raise PipelineError(f"dbt build failed; {layout.warehouse} is unchanged.\n{exc}") from exc
     report.timings["dbt build"] = time.perf_counter() - started
+    if report.build.skipped:
+        target.unlink(missing_ok=True)
+        raise PipelineError(
+            f"dbt skipped {len(report.build.skipped)} model(s) ({', '.join(report.build.skipped[:5])}); "
+            f"an incomplete warehouse is not published, {layout.warehouse} is unchanged"
+        )
     if validate is not None:
         started = time.perf_counter()
         report.quality = validate(target)

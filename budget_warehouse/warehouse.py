@@ -32,7 +32,7 @@ def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value.normalize() if value == value.to_integral() else value, "f")
+        return decimal_text(value)
     if isinstance(value, (list, tuple)):
         return ",".join(_text(v) for v in value)
     return str(value)
@@ -54,9 +54,17 @@ def render(columns: list[str], rows: list[tuple], fmt: str = "table") -> str:
     return "\n".join(body + [f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
 
 
+def decimal_text(value: Decimal) -> str:
+    """Exact, without the storage type's padding: 187.400000 → "187.40", 0.123456 stays."""
+    trimmed = value.normalize()
+    if trimmed.as_tuple().exponent > -2:
+        trimmed = value.quantize(Decimal("0.01"))
+    return format(trimmed, "f")
+
+
 def _jsonable(value):
     if isinstance(value, Decimal):
-        return str(value)
+        return decimal_text(value)
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if hasattr(value, "isoformat"):

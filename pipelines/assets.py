@@ -46,7 +46,6 @@ import os
 import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from inspect import signature
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +68,8 @@ from dagster import (
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 from pydantic import Field
 
+from budget_warehouse.dbt_runner import environment
+from budget_warehouse.quality.published import QUALITY_TABLE
 from budget_warehouse.pipeline import IngestReport, Loaded, stage
 from budget_warehouse.staging import write_empty_templates
 from pipelines.resources import DBT_PROJECT_DIR, BudgetWarehouseResource, dbt_executable, file_partition_key
@@ -77,7 +78,6 @@ DOCUMENTS = "documents"
 documents_partitions = DynamicPartitionsDefinition(name=DOCUMENTS)
 
 INGEST_GROUP = "ingest"
-QUALITY_TABLE = "dq_rule_instance"  # the dbt model of rule instances the GX suites validate
 
 # -- staging -------------------------------------------------------------------
 
@@ -308,20 +308,6 @@ translator = BudgetDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 
 
 @contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-@contextmanager
 def _build_lock(path: Path) -> Iterator[None]:
     """One build at a time per warehouse (runs launched close together wait for each other)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -385,7 +371,7 @@ def budget_dbt(context: AssetExecutionContext, dbt: DbtCliResource, budget: Budg
             _remove_database(stale)  # left by a run that was killed (we hold the lock: no build is running)
         invocation = None
         try:
-            with _environment(BUDGET_WAREHOUSE_DB=str(target), BUDGET_STAGING_DIR=str(layout.staging)):
+            with environment(BUDGET_WAREHOUSE_DB=str(target), BUDGET_STAGING_DIR=str(layout.staging)):
                 if subset:  # the models not selected must already be there: start from the published file
                     if warehouse.exists():
                         shutil.copyfile(warehouse, target)
@@ -405,14 +391,13 @@ def budget_dbt(context: AssetExecutionContext, dbt: DbtCliResource, budget: Budg
                     metadata={"dbt_target": MetadataValue.path(str(invocation.target_path))},
                 )
             skipped = [r.get("unique_id") for r in run_results.get("results", []) if r.get("status") == "skipped"]
-            if skipped:  # as pipeline.build_and_publish: failing dbt tests are reported, the build is published
-                context.log.warning(f"dbt skipped {len(skipped)} node(s) after failing tests: {', '.join(skipped[:20])}")
+            if skipped:  # as pipeline.build_and_publish: an incomplete warehouse is never published
+                raise Failure(f"dbt skipped {len(skipped)} node(s): {', '.join(skipped[:20])}; the warehouse is unchanged")
             quality = None
             if budget.run_quality:
                 from budget_warehouse.quality.run import validate_warehouse
 
-                extra = {"source_dirs": [budget.raw_path]} if "source_dirs" in signature(validate_warehouse).parameters else {}
-                quality = validate_warehouse(target, run_id=context.run.run_id, **extra)  # + source line texts
+                quality = validate_warehouse(target, run_id=context.run.run_id)
                 context.log.info(quality.summary())
             os.replace(target, warehouse)
         except BaseException:

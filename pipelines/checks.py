@@ -10,12 +10,10 @@ any instance fails, with severity ERROR when a failing rule is an ERROR rule
 source lines, both sides, difference. They are attached to the dbt model
 ``dq_rule_instance`` (the rule instances the suites validate).
 
-``read_findings`` is also what ``alert_sensor`` sends.
+``budget_warehouse.quality.published.read_findings`` is also what ``alert_sensor`` sends.
 """
 
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +31,10 @@ from dagster import (
 )
 
 from budget_warehouse.alerts.findings import FAMILIES, Finding, decimal_to_str
-from pipelines.assets import QUALITY_TABLE, budget_dbt
+from budget_warehouse.quality.published import CHECK_RESULT_TABLE, QUALITY_TABLE, QualityResults, read_findings
+from pipelines.assets import budget_dbt
 from pipelines.resources import BudgetWarehouseResource
 
-CHECK_RESULT_TABLE = "dq_check_result"
 MAX_TABLE_ROWS = 500  # failing instances listed per check (the count is always complete)
 MAX_MARKDOWN_ROWS = 50
 
@@ -56,120 +54,6 @@ QUALITY_ASSET = AssetKey([QUALITY_TABLE]) if AssetKey([QUALITY_TABLE]) in _dbt_k
 
 def check_name(family: str) -> str:
     return f"{family}_identities"
-
-
-# -- reading the published warehouse ---------------------------------------------
-
-
-@dataclass
-class QualityResults:
-    run_id: str | None
-    checked_at: Any
-    counts: Counter = field(default_factory=Counter)  # (family, severity, status) -> instances
-    findings: list[Finding] = field(default_factory=list)  # failing instances, with evidence
-
-
-def _rows(con, sql: str, params: list | None = None) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, params or [])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def _line_texts(doc: dict[str, Any], source_dirs: list[Path], cache: dict[str, list[str] | None]) -> list[str] | None:
-    """The document's lines, from its file in a source folder (only if it is the text the warehouse holds)."""
-    import hashlib
-
-    from budget_warehouse.extract.decode import decode
-
-    doc_id = doc.get("document_id")
-    if doc_id in cache:
-        return cache[doc_id]
-    cache[doc_id] = None
-    for folder in source_dirs:
-        path = folder / str(doc.get("source_name") or "")
-        if not doc.get("source_name") or not path.is_file():
-            continue
-        try:
-            text, _ = decode(path.read_bytes(), source=path.name)
-        except Exception:  # noqa: BLE001 - no text, no excerpt; the finding still goes out
-            continue
-        if doc.get("content_hash") and hashlib.sha256(text.encode("utf-8")).hexdigest() != doc["content_hash"]:
-            continue
-        cache[doc_id] = text.split("\n")
-        break
-    return cache[doc_id]
-
-
-def read_findings(db_path: Path, source_dirs: list[Path] = ()) -> QualityResults | None:
-    """The latest quality run of the warehouse at ``db_path``: counts and failing instances.
-
-    None when the warehouse does not exist or holds no ``dq_check_result``.
-    Evidence comes from ``dq_rule_instance`` (labels, table, tolerance) and the
-    source text from the document's file in ``source_dirs`` when its content
-    hash matches the warehouse's.
-    """
-    from budget_warehouse.warehouse import connect, has_table
-
-    if not Path(db_path).exists():
-        return None
-    with connect(db_path) as con:
-        if not has_table(con, CHECK_RESULT_TABLE):
-            return None
-        latest = con.execute(
-            f"select run_id, checked_at from {CHECK_RESULT_TABLE} order by checked_at desc limit 1"
-        ).fetchone()
-        if latest is None:
-            return QualityResults(None, None)
-        run_id, checked_at = latest
-        counts = Counter(
-            {
-                (family, severity, status): n
-                for family, severity, status, n in con.execute(
-                    f"select suite, severity, status, count(*) from {CHECK_RESULT_TABLE} where run_id = ? group by all",
-                    [run_id],
-                ).fetchall()
-            }
-        )
-        failing = _rows(
-            con,
-            f"select * from {CHECK_RESULT_TABLE} where run_id = ? and status = 'fail' "
-            "order by severity, document_id, rule_id, instance_key",
-            [run_id],
-        )
-        evidence: dict[str, dict[str, Any]] = {}
-        if failing and has_table(con, QUALITY_TABLE):
-            con.execute("create temp table _failing(instance_key varchar)")
-            con.executemany("insert into _failing values (?)", [[r["instance_key"]] for r in failing])
-            evidence = {
-                r["instance_key"]: r
-                for r in _rows(con, f"select r.* from {QUALITY_TABLE} r join _failing using (instance_key)")
-            }
-        documents = (
-            {r["document_id"]: r for r in _rows(con, "select document_id, title, source_name, content_hash from dim_document")}
-            if has_table(con, "dim_document")
-            else {}
-        )
-
-    results = QualityResults(run_id, checked_at, counts)
-    cache: dict[str, list[str] | None] = {}
-    for row in failing:
-        if not row.get("suite"):
-            continue  # a rule without a family: the quality run reports it as a problem
-        merged = {**evidence.get(row["instance_key"], {}), **{k: v for k, v in row.items() if v is not None}}
-        doc = documents.get(row["document_id"], {})
-        merged.update(
-            family=row["suite"],
-            document_name=doc.get("title") or "",
-            row_label=merged.get("location"),
-            left=merged.get("left_value"),
-            right=merged.get("right_value"),
-        )
-        lines = [int(n) for n in (merged.get("source_lines") or []) if n is not None]
-        merged["source_lines"] = lines
-        text = _line_texts({**doc, "document_id": row["document_id"]}, list(source_dirs), cache) if doc else None
-        merged["line_texts"] = [text[n - 1] if 1 <= n <= len(text) else "" for n in lines] if text else []
-        results.findings.append(Finding.from_row(merged))
-    return results
 
 
 # -- the checks ------------------------------------------------------------------
@@ -268,7 +152,7 @@ def family_result(family: str, results: QualityResults | None, warehouse: Path) 
 def accounting_identities(context: AssetCheckExecutionContext, budget: BudgetWarehouseResource) -> Iterator[AssetCheckResult]:
     """One result per rule family from the published warehouse's dq_check_result (read-only)."""
     warehouse = budget.layout.warehouse
-    results = read_findings(warehouse, [budget.raw_path])
+    results = read_findings(warehouse)
     selected = {key.name for key in context.selected_asset_check_keys}
     for family in FAMILIES:
         if check_name(family) in selected:

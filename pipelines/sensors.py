@@ -37,8 +37,8 @@ from dagster import (
     sensor,
 )
 
+from budget_warehouse.quality.published import read_findings
 from pipelines.assets import DOCUMENTS, RawDocumentsConfig, documents_partitions
-from pipelines.checks import read_findings
 from pipelines.jobs import ingest_job
 from pipelines.resources import BudgetWarehouseResource, file_partition_key
 
@@ -120,7 +120,7 @@ def alert_sensor(context: SensorEvaluationContext, budget: BudgetWarehouseResour
     if context.cursor == stamp:
         return SkipReason("no new build since the last alerts")
 
-    results = read_findings(warehouse, [budget.raw_path])
+    results = read_findings(warehouse)
     if results is None:
         context.update_cursor(stamp)
         return SkipReason(f"{warehouse} holds no quality results (dq_check_result)")

@@ -259,7 +259,7 @@ def _alert_lines(path: Path) -> list[dict]:
 def test_alert_sensor_sends_each_new_failure_once(built):
     budget = built["budget"]
     jsonl = budget.alerts_jsonl_path
-    findings = read_findings(budget.layout.warehouse, [budget.raw_path]).findings
+    findings = read_findings(budget.layout.warehouse).findings
     assert findings
 
     first = build_sensor_context(instance=built["instance"], resources={"budget": budget})

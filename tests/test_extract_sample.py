@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal as D
 
-import pytest
-
 
 def cells(doc, kind, **where):
     return [

@@ -4,21 +4,28 @@
     text = render(truth, Layout.random(rng))     # the document text
     facts = truth.expected_facts()               # what the warehouse should hold
     result = inject(truth, rng, "t3_detail")     # one printed number changed + expected findings
+    series = generate_series(5, 4, seed)         # 5 departments × 4 consecutive years, each year's
+                                                 # 比上年 statements consistent with the year before
+    fault = inject_yoy(series[0][2], series[0][1], rng)  # one statement that disagrees with last year
 """
 
-from budget_warehouse.corpus.faults import FAULT_KINDS, FaultResult, check, inject
-from budget_warehouse.corpus.generate import generate, generate_many
-from budget_warehouse.corpus.model import DocumentTruth
+from budget_warehouse.corpus.faults import FAULT_KINDS, FaultResult, check, inject, inject_yoy
+from budget_warehouse.corpus.generate import generate, generate_many, generate_series, next_year
+from budget_warehouse.corpus.model import YOY_MEASURES, DocumentTruth
 from budget_warehouse.corpus.render import Layout, render
 
 __all__ = [
     "FAULT_KINDS",
+    "YOY_MEASURES",
     "DocumentTruth",
     "FaultResult",
     "Layout",
     "check",
     "generate",
     "generate_many",
+    "generate_series",
     "inject",
+    "inject_yoy",
+    "next_year",
     "render",
 ]

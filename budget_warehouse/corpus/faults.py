@@ -19,6 +19,7 @@ from budget_warehouse.corpus.model import (
     BASIC_KINDS,
     KINDS,
     THREE_PUBLIC_ITEMS,
+    YOY_MEASURES,
     ZERO,
     DocumentTruth,
     dsum,
@@ -329,3 +330,104 @@ def inject(truth: DocumentTruth, rng: random.Random, kind: str, layout: Layout |
         "occurrences": occurrences,
     }
     return FaultResult(text, findings, layout, change)
+
+
+# ---------------------------------------------------------------- year-on-year faults
+
+YOY_RULES = {"yoy_change_amount": "yy_change_amount", "yoy_change_percent": "yy_change_pct"}
+MICRO = Decimal("0.000001")
+
+
+def yoy_candidates(truth: DocumentTruth, measure: str | None = None) -> list:
+    """The year-on-year statements of ``truth`` (optionally of one YOY_MEASURES measure)."""
+    return [c for c in truth.claims if c.kind in YOY_RULES and (measure is None or c.measure == measure)]
+
+
+def inject_yoy(
+    truth: DocumentTruth,
+    previous: DocumentTruth,
+    rng: random.Random,
+    layout: Layout | None = None,
+    *,
+    measure: str | None = None,
+    kind: str | None = None,
+) -> FaultResult:
+    """Render ``truth`` with one year-on-year statement that disagrees with ``previous``.
+
+    ``previous`` is the same department's document of the year before (as
+    ``generate_series`` / ``next_year`` make them, so that every other
+    statement agrees). One stated change ("比上年增加 X 万元" or "…减少 Y%",
+    optionally of the given ``measure`` and claim ``kind``) is printed off by
+    a whole number of 万元 or percentage points (2 to 40, never turning a
+    decrease past 100%), so it fails with any rounding tolerance. No identity
+    within the document changes (a year-on-year statement restates no table).
+
+    The one finding: {"kind": "year_over_year", "rule" (yy_change_amount |
+    yy_change_pct), "measure" (the truth's), "measure_key" (the extractor's
+    kind:measure of the amount compared), "direction", "printed_before",
+    "printed_after", "stated" (the printed change, signed by its direction),
+    "expected" (this year − last year, in % of last year for yy_change_pct,
+    6 decimals), "difference" (stated − expected), "this_year",
+    "this_value", "prior_year", "prior_value", "prior_document_id"};
+    values JSON-ready.
+    """
+    if previous.year != truth.year - 1 or (previous.region, previous.department, previous.phase) != (
+        truth.region, truth.department, truth.phase
+    ):
+        raise ValueError(f"{previous.document_id} is not the year before {truth.document_id}")
+    pool = [c for c in yoy_candidates(truth, measure) if kind is None or c.kind == kind]
+    if not pool:
+        raise ValueError(f"no year-on-year statement{f' of {measure!r}' if measure else ''} in {truth.document_id}")
+    layout = layout or Layout.random(rng)
+    claim = rng.choice(pool)
+    before = claim.value
+    delta = Decimal(rng.randint(2, 40))
+    upward_ok = not (claim.unit == "%" and claim.direction == "decrease" and before + delta >= 100)
+    after = before + delta if upward_ok and (rng.random() < 0.5 or before - delta <= 0) else before - delta
+    if after <= 0:
+        after = before + delta
+    facts = truth.expected_facts()
+    faulty = copy.copy(facts)
+    faulty["claims"] = dict(facts["claims"])
+    faulty["claims"][claim.key] = after
+    text = render(truth, layout, faulty)
+    clean_text = render(truth, layout, facts)
+    occurrences = sum(a != b for a, b in zip(clean_text.split("\n"), text.split("\n")))
+    this_value, prior_value = truth.yoy_values()[claim.measure], previous.yoy_values()[claim.measure]
+    sign = -1 if claim.direction == "decrease" else 1
+    if claim.kind == "yoy_change_amount":
+        expected = this_value - prior_value
+    else:
+        expected = ((this_value - prior_value) * 100 / prior_value).quantize(MICRO)
+    stated = sign * after
+    printed_before = printed(layout, "claims", claim.key, before, claim.unit)
+    printed_after = printed(layout, "claims", claim.key, after, claim.unit)
+    finding = {
+        "kind": "year_over_year",
+        "rule": YOY_RULES[claim.kind],
+        "measure": claim.measure,
+        "measure_key": YOY_MEASURES[claim.measure],
+        "direction": claim.direction,
+        "printed_before": printed_before,
+        "printed_after": printed_after,
+        "stated": str(stated),
+        "expected": str(expected),
+        "difference": str(stated - expected),
+        "this_year": truth.year,
+        "this_value": str(this_value),
+        "prior_year": previous.year,
+        "prior_value": str(prior_value),
+        "prior_document_id": previous.document_id,
+    }
+    change = {
+        "fault": "yoy_claim",
+        "fact": "claims",
+        "key": _jsonable(claim.key),
+        "table_kind": None,
+        "before": str(before),
+        "after": str(after),
+        "printed_before": printed_before,
+        "printed_after": printed_after,
+        "occurrences": occurrences,
+    }
+    return FaultResult(text, [finding], layout, change)

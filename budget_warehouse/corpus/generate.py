@@ -100,7 +100,11 @@ def pick_weighted(rng: random.Random, pool, k: int) -> list:
 
 
 class _Generator:
-    def __init__(self, seed):
+    def __init__(self, seed, *, dept: dict | None = None, region: tuple[str, str] | None = None,
+                 year: int | None = None, previous: DocumentTruth | None = None, series: bool = False):
+        """``dept``, ``region`` and ``year`` override the seed's choices; ``previous`` (the same
+        department's document of the year before) makes this document its successor: same units,
+        continuing projects, and every year-on-year statement measured against it."""
         self.seed = str(seed)
         self.rng = random.Random(f"budget-corpus:{seed}")
         rng = self.rng
@@ -108,6 +112,15 @@ class _Generator:
         self.region, self.parent = rng.choice(REGIONS)
         # 224 灾害防治及应急管理支出 exists from the 2019 classification on
         self.year = rng.randint(2019 if self.dept["key"] == "emergency" else 2018, 2025)
+        # the overrides come after the draws, so that generate(seed) stays what it was
+        if dept is not None:
+            self.dept = dept
+        if region is not None:
+            self.region, self.parent = region
+        if year is not None:
+            self.year = year
+        self.previous = previous
+        self.series = series or previous is not None
         self.yf = 1 + 0.04 * (self.year - 2018)
         self.has_gf = rng.random() < 0.35
         self.has_other = rng.random() < 0.3
@@ -121,6 +134,8 @@ class _Generator:
 
     def make_units(self) -> list[Unit]:
         rng, dept = self.rng, self.dept
+        if self.previous is not None:
+            return self.next_units(self.previous.units)
         n_sub = min(len(dept["subs"]), rng.choices([0, 1, 2, 3, 4, 5], [8, 20, 27, 22, 14, 9])[0])
         subs = rng.sample(dept["subs"], n_sub)
         base = str(rng.randint(101, 899))
@@ -166,6 +181,26 @@ class _Generator:
             )
         return units
 
+    def next_units(self, units: list[Unit]) -> list[Unit]:
+        """Last year's units a year on: same codes, names and funding nature; headcounts drift."""
+        rng = self.rng
+        out = []
+        for u in units:
+            staff = max(1, u.staff_count + rng.choice([-2, -1, 0, 0, 0, 1, 1, 2]))
+            quota = max(staff, u.staffing_quota + rng.choice([-1, 0, 0, 0, 1]))
+            out.append(Unit(u.code, u.name, u.short_name, u.nature, quota, staff, u.admin, u.operation_subject))
+        return out
+
+    def rate(self, unit_code: str, what: str, low: float, high: float) -> float:
+        """A per-unit rate: drawn from ``rng`` for a stand-alone document; in a series, the
+        unit's own stable rate (a function of region, department and unit) ±5%, so that a
+        department's amounts move by a few percent a year rather than jump."""
+        drawn = self.rng.uniform(low, high)
+        if not self.series:
+            return drawn
+        stable = random.Random(f"budget-series-rate:{self.region}:{self.dept['key']}:{unit_code}:{what}").uniform(low, high)
+        return stable * self.rng.uniform(0.95, 1.06)
+
     # ------------------------------------------------------------ basic expenditure
 
     def add(self, unit: str, subject: str, kind: str, source: str, cents: int) -> None:
@@ -193,7 +228,7 @@ class _Generator:
         self.fsa_unit = rng.choice(full).code if self.has_fsa and full else None
         self.institution_subsidy = rng.random() < 0.06
         for u in units:
-            wage = int(u.staff_count * rng.uniform(7, 13) * yf * 100)
+            wage = int(u.staff_count * self.rate(u.code, 'wage', 7, 13) * yf * 100)
             op = u.operation_subject
             self.add_basic(u, op, "personnel", wage)
             medical = "2101101" if u.admin else "2101102"
@@ -208,7 +243,7 @@ class _Generator:
                 self.add_basic(u, retiree, "welfare", int(u.staff_count * rng.uniform(0.2, 1.5) * 100))
             if rng.random() < 0.35:
                 self.add_basic(u, op, "welfare", int(u.staff_count * rng.uniform(0.05, 0.6) * 100))
-            public = int(u.staff_count * rng.uniform(0.8, 3.0) * yf * 100 * (1.3 if u is units[0] else 1.0))
+            public = int(u.staff_count * self.rate(u.code, 'public', 0.8, 3.0) * yf * 100 * (1.3 if u is units[0] else 1.0))
             self.add_basic(u, op, "public", public)
             if u is units[0] and self.institution_subsidy:
                 self.add_basic(u, op, "institution_subsidy", int(rng.uniform(5, 60) * 100))
@@ -235,6 +270,8 @@ class _Generator:
     def make_projects(self, units: list[Unit], vehicle_purchase: int) -> list[dict]:
         rng, dept, year = self.rng, self.dept, self.year
         target = max(1, min(15, round(rng.triangular(1, 15, 7))))
+        if self.previous is not None:  # a department's programme changes little from year to year
+            target = max(1, min(15, len(self.previous.projects) + rng.choice([-2, -1, 0, 0, 0, 1, 2])))
         needs = sum([self.has_gf, self.has_other, self.has_superior, self.has_carryover, vehicle_purchase > 0])
         recurring_units = [u for u in units if rng.random() < (0.8 if u.admin and u is units[0] else 0.5)]
         recurring_units = recurring_units[: max(0, min(5, target - needs))]
@@ -251,6 +288,11 @@ class _Generator:
             )
         stems = list(dept["stems"])
         rng.shuffle(stems)
+        self.continuing: dict[str, int] = {}
+        if self.previous is not None:
+            # most of last year's special projects continue: list them first
+            self.continuing = {p.name: int(p.amount * 100) for p in self.previous.projects if p.perf_kind == "special"}
+            stems.sort(key=lambda stem: stem not in self.continuing or rng.random() < 0.15)
         funded_units = [u for u in units[1:] if u.nature != "自收自支"]
         special_flags = ["gf"] * self.has_gf + ["other"] * self.has_other + ["superior"] * self.has_superior
         special_flags += ["carryover"] * self.has_carryover
@@ -264,6 +306,10 @@ class _Generator:
             category = rng.choices(list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values()))[0]
             subject = rng.choice(dept["projects"]) if rng.random() < 0.75 else unit.operation_subject
             cents = self.amount(3, 3000)
+            if self.previous is not None and stem in self.continuing and rng.random() < 0.8:
+                # a continuing project: last year's amount ±20%, in whole 万元 when it was
+                before = self.continuing[stem]
+                cents = max(100, round(before * rng.uniform(0.8, 1.2) / 100) * 100) if before % 100 == 0 else max(1, round(before * rng.uniform(0.8, 1.2)))
             funding = {"general_budget": cents}
             if flag == "gf":
                 subject = rng.choice(dept["gov_fund"])
@@ -590,6 +636,10 @@ class _Generator:
             econ_names={c: ECON_NAMES[c] for c in sorted(econ_codes)},
             template=template,
         )
+        if self.previous is not None:
+            # every year-on-year statement measured against last year's document
+            truth.prior = self.previous.prior_basis()
+            truth.three_public_prior = dict(self.previous.three_public)
         truth.claims = build_claims(truth, rng)
         return truth
 
@@ -698,4 +748,85 @@ def generate_many(n: int, seed: int = 0) -> list[DocumentTruth]:
             k += 1
         seen.add(truth.document_id)
         out.append(truth)
+    return out
+
+
+# ---------------------------------------------------------------- series: one department over the years
+
+FIRST_YEAR = 2018
+LAST_YEAR = 2025
+
+
+def _department(key: str) -> dict:
+    return next(d for d in DEPARTMENTS if d["key"] == key)
+
+
+def _parent_city(region: str) -> str:
+    return next(parent for name, parent in REGIONS if name == region)
+
+
+def next_year(previous: DocumentTruth, seed) -> DocumentTruth:
+    """The same region + department's document of the year after ``previous``.
+
+    Same units (codes, names, funding nature; headcounts drift), most special
+    projects continuing with amounts within ±20%, and every year-on-year
+    statement of the prose ("比上年增加 X 万元", "减少 Y%": totals, general
+    budget, 三公 and its items, 机关运行经费) measured against ``previous``,
+    as is table 9's 上年预算数 column: ``truth.yoy_breaks(previous) == {}``.
+    Deterministic in (``previous``, ``seed``).
+    """
+    return _Generator(
+        f"{seed}",
+        dept=_department(previous.dept_key),
+        region=(previous.region, previous.parent_city),
+        year=previous.year + 1,
+        previous=previous,
+    ).build()
+
+
+def _years_of(years, rng: random.Random, dept_key: str) -> list[int]:
+    first = 2019 if dept_key == "emergency" else FIRST_YEAR
+    if isinstance(years, int):
+        if years < 1:
+            raise ValueError("years must be >= 1")
+        start = rng.randint(first, max(first, LAST_YEAR - years + 1))
+        return list(range(start, start + years))
+    out = [int(y) for y in years]
+    if not out or out != list(range(out[0], out[0] + len(out))):
+        raise ValueError(f"years must be consecutive and ascending, got {out}")
+    return out
+
+
+def generate_series(n_departments: int, years=3, seed=0) -> list[list[DocumentTruth]]:
+    """``n_departments`` departments (distinct region + department), each over consecutive years.
+
+    ``years``: how many consecutive years per department (an int: each department
+    gets its own start year, the series ending by 2025 when they fit), or the years
+    themselves (e.g. ``range(2020, 2024)``, the same for every department).
+    Returns one list per department, in year order; each document after the first
+    is ``next_year`` of the one before, so a warehouse holding them all has no
+    year-over-year break. The first year's statements compare with a previous
+    year that is not in the series (as ``generate`` does). Deterministic in the
+    arguments. Flatten with ``[t for s in series for t in s]``.
+    """
+    out: list[list[DocumentTruth]] = []
+    taken: set[tuple[str, str]] = set()
+    fixed = None if isinstance(years, int) else list(years)
+    for i in range(n_departments):
+        rng = random.Random(f"budget-series:{seed}:{i}")
+        while True:
+            dept = rng.choice(DEPARTMENTS)
+            region = rng.choice(REGIONS)
+            if (region[0], dept["key"]) in taken:
+                continue
+            if fixed and min(fixed) < 2019 and dept["key"] == "emergency":
+                continue
+            break
+        taken.add((region[0], dept["key"]))
+        span = _years_of(years if fixed is None else fixed, rng, dept["key"])
+        first = _Generator(f"series:{seed}:{i}:{span[0]}", dept=dept, region=region, year=span[0], series=True).build()
+        series = [first]
+        for year in span[1:]:
+            series.append(next_year(series[-1], f"series:{seed}:{i}:{year}"))
+        out.append(series)
     return out

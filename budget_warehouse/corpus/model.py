@@ -64,6 +64,19 @@ FACT_NAMES = (
     "dim_project",
     "document",
 )
+# The prose's year-on-year statements: Claim.measure of the yoy_change_amount / yoy_change_percent
+# claims -> the amount each compares across years, named as the extractor names the claim that
+# states it (kind:measure, the key chk_year_over_year compares).
+YOY_MEASURES = {
+    "total_revenue": "total_revenue:total",
+    "total_expenditure": "total_expenditure:total",
+    "general_budget_expenditure": "general_budget_total:total",
+    "three_public_total": "three_public:total",
+    "overseas": "three_public:overseas",
+    "reception": "three_public:reception",
+    "vehicle": "three_public:vehicle",
+    "operating_funds": "operating_funds:total",
+}
 # Facts whose values are amounts (Decimal 万元) printed once each.
 AMOUNT_FACTS = (
     "fct_budget_summary",
@@ -392,6 +405,48 @@ class DocumentTruth:
 
     def project_funding_sources(self) -> set[str]:
         return {s for p in self.projects for s in p.funding}
+
+    # ------------------------------------------------------------ year on year
+
+    def yoy_values(self) -> dict[str, Decimal]:
+        """This year's value of every measure the prose compares with the year before (YOY_MEASURES)."""
+        summary = {(side, key): a for side, items in self.summary_items(False).items() for key, _, _, a in items}
+        three = {key: a for key, _, _, a in self.three_public_lines()}
+        return {
+            "total_revenue": summary[("revenue", "total")],
+            "total_expenditure": summary[("expenditure", "total")],
+            "general_budget_expenditure": dsum(e["total"] for e in self.subject_budget("general_budget").values()),
+            "three_public_total": three["total"],
+            "overseas": three["overseas"],
+            "reception": three["reception"],
+            "vehicle": three["vehicle"],
+            "operating_funds": self.operating_funds,
+        }
+
+    def prior_values(self) -> dict[str, Decimal]:
+        """Last year's value of every YOY_MEASURES measure, as this document's statements assume it."""
+        three = {key: a for key, _, _, a in self.three_public_lines(prior=True)}
+        return {
+            "total_revenue": self.prior["total_revenue"],
+            "total_expenditure": self.prior["total_revenue"],  # 收入总计 = 支出总计
+            "general_budget_expenditure": self.prior["general_budget_expenditure"],
+            "three_public_total": three["total"],
+            "overseas": three["overseas"],
+            "reception": three["reception"],
+            "vehicle": three["vehicle"],
+            "operating_funds": self.prior["operating_funds"],
+        }
+
+    def prior_basis(self) -> dict[str, Decimal]:
+        """``prior`` of the next year's document, so that its statements agree with this one."""
+        values = self.yoy_values()
+        return {key: values[key] for key in ("total_revenue", "general_budget_expenditure", "operating_funds")}
+
+    def yoy_breaks(self, previous: DocumentTruth) -> dict[str, tuple[Decimal, Decimal]]:
+        """Measures whose assumed prior-year value differs from ``previous``'s own value:
+        measure -> (assumed here, stated in ``previous``). Empty for a consistent series."""
+        assumed, actual = self.prior_values(), previous.yoy_values()
+        return {m: (assumed[m], actual[m]) for m in YOY_MEASURES if assumed[m] != actual[m]}
 
     # ------------------------------------------------------------ facts
 
