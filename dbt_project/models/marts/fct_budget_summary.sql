@@ -9,15 +9,6 @@ select
     item_label,
     item_level,
     parent_item_key,
-    measure_group,
-    measure,
-    column_label,
-    source_line,
-    row_index,
-    row_role,
-    amount,
-    printed,
-    decimals,
-    is_total
+    {{ cell_fact_columns() }}
 from {{ ref('int_cell_facts') }}
 where table_kind in ('summary', 'fiscal_summary')

@@ -6,15 +6,6 @@ select
     table_kind,
     econ_code,
     econ_name,
-    measure_group,
-    measure,
-    column_label,
-    source_line,
-    row_index,
-    row_role,
-    amount,
-    printed,
-    decimals,
-    is_total
+    {{ cell_fact_columns() }}
 from {{ ref('int_cell_facts') }}
 where table_kind in ('economic_class', 'basic_economic_class')

@@ -8,15 +8,6 @@ select
     unit_name,
     subject_code,
     subject_name,
-    measure_group,
-    measure,
-    column_label,
-    source_line,
-    row_index,
-    row_role,
-    amount,
-    printed,
-    decimals,
-    is_total
+    {{ cell_fact_columns() }}
 from {{ ref('int_cell_facts') }}
 where table_kind = 'expenditure_by_unit'

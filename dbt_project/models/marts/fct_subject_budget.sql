@@ -6,15 +6,6 @@ select
     table_kind,
     subject_code,
     subject_name,
-    measure_group,
-    measure,
-    column_label,
-    source_line,
-    row_index,
-    row_role,
-    amount,
-    printed,
-    decimals,
-    is_total
+    {{ cell_fact_columns() }}
 from {{ ref('int_cell_facts') }}
 where table_kind in ('general_budget_by_subject', 'gov_fund_by_subject')
