@@ -1,4 +1,8 @@
-"""``generate N OUT_DIR [--seed S] [--faults RATE]``: write N synthetic documents and truth.jsonl.
+"""``generate N OUT_DIR [--seed S] [--faults RATE] [--years K]``: write N synthetic documents and truth.jsonl.
+
+With ``--years K`` the N documents are departments over K consecutive years each
+(``generate_series``: each year's 比上年 statements agree with the year before),
+else N unrelated documents (``generate_many``).
 
 Each document is written as ``<index>_<sha256[:16]>.txt`` (UTF-8), like the
 sample. ``truth.jsonl`` has one JSON object per document: file, document_id,
@@ -18,7 +22,7 @@ import sys
 from pathlib import Path
 
 from budget_warehouse.corpus.faults import FAULT_KINDS, candidates, inject
-from budget_warehouse.corpus.generate import generate_many
+from budget_warehouse.corpus.generate import generate_many, generate_series
 from budget_warehouse.corpus.model import facts_to_jsonable, json_default
 from budget_warehouse.corpus.render import Layout, render
 
@@ -32,14 +36,26 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--faults", type=float, default=0.0, help="share of documents with one injected fault (0..1)")
     gen.add_argument("--facts", action="store_true", help="also write each document's expected facts to truth.jsonl")
+    gen.add_argument("--years", type=int, default=None, metavar="K",
+                     help="departments over K consecutive years each (year-on-year statements consistent)")
     return parser
 
 
-def write_corpus(n: int, out_dir: Path, seed: int = 0, fault_rate: float = 0.0, with_facts: bool = False) -> list[dict]:
+def corpus_truths(n: int, seed: int = 0, years: int | None = None) -> list:
+    """N truths: unrelated documents, or (``years``) ceil(N / years) departments × ``years`` years, cut to N."""
+    if not years:
+        return generate_many(n, seed)
+    series = generate_series(-(-n // years), years, seed)
+    return [t for truths in series for t in truths][:n]
+
+
+def write_corpus(
+    n: int, out_dir: Path, seed: int = 0, fault_rate: float = 0.0, with_facts: bool = False, years: int | None = None
+) -> list[dict]:
     out_dir.mkdir(parents=True, exist_ok=True)
     width = max(3, len(str(n - 1)))
     records = []
-    for i, truth in enumerate(generate_many(n, seed)):
+    for i, truth in enumerate(corpus_truths(n, seed, years)):
         rng = random.Random(f"corpus:{seed}:{i}")
         layout = Layout.random(rng)
         fault = None
@@ -75,10 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] not in ("generate", "-h", "--help"):
         argv.insert(0, "generate")
     args = build_parser().parse_args(argv)
-    if args.n < 0 or not 0 <= args.faults <= 1:
-        print("N must be >= 0 and RATE between 0 and 1", file=sys.stderr)
+    if args.n < 0 or not 0 <= args.faults <= 1 or (args.years is not None and args.years < 1):
+        print("N must be >= 0, RATE between 0 and 1 and K >= 1", file=sys.stderr)
         return 2
-    records = write_corpus(args.n, args.out_dir, args.seed, args.faults, args.facts)
+    records = write_corpus(args.n, args.out_dir, args.seed, args.faults, args.facts, args.years)
     faulty = sum(r["fault"] is not None for r in records)
     print(f"wrote {len(records)} documents ({faulty} with a fault) and truth.jsonl to {args.out_dir}")
     return 0

@@ -308,8 +308,11 @@ class _Generator:
             cents = self.amount(3, 3000)
             if self.previous is not None and stem in self.continuing and rng.random() < 0.8:
                 # a continuing project: last year's amount ±20%, in whole 万元 when it was
-                before = self.continuing[stem]
-                cents = max(100, round(before * rng.uniform(0.8, 1.2) / 100) * 100) if before % 100 == 0 else max(1, round(before * rng.uniform(0.8, 1.2)))
+                before, factor = self.continuing[stem], rng.uniform(0.8, 1.2)
+                if before % 100 == 0:
+                    cents = max(100, round(before * factor / 100) * 100)
+                else:
+                    cents = max(1, round(before * factor))
             funding = {"general_budget": cents}
             if flag == "gf":
                 subject = rng.choice(dept["gov_fund"])
