@@ -371,32 +371,12 @@ def test_documents_are_identified_by_content_not_file_name(state):
 # -- 2. across years -------------------------------------------------------------------
 
 
-def _known_extractor_misattribution(row: dict) -> bool:
-    """The prose says «公务用车购置及运行费 … 预算安排 V 万元，其中：公车运行费 a 万元，公车购置费 b 万元。
-    …比上年增加 X 万元»; the change is V's, but the extractor ties it to the last amount before it
-    (b, three_public:vehicle_purchase): budget_warehouse/extract/claims.py, reported with this test."""
-    return "(three_public:vehicle_purchase)" in (row["left_label"] or "")
-
-
-def test_the_clean_series_breaks_no_year_over_year_rule_but_the_known_extractor_one(state):
-    with _connect(state) as con:
-        if not _has_yy(con):
-            pytest.skip("no year-over-year rule instances (dbt_project/models/checks) in this build")
-        rows = _rows(con, "select * from dq_rule_instance where rule_id like 'yy_%'")
-    assert len(rows) >= DEPARTMENTS * (YEARS - 1) * 5  # every pair of years is compared
-    failing = [r for r in rows if r["status"] == "fail"]
-    unexplained = [(r["document_id"], r["rule_id"], r["left_label"], r["right_label"]) for r in failing
-                   if not _known_extractor_misattribution(r)]
-    assert unexplained == []
-
-
-@pytest.mark.xfail(strict=True, reason="extractor ties «其中：…公车购置费 b 万元。…比上年增加 X 万元» to b, not to the 公务用车 total")
 def test_the_clean_series_breaks_no_year_over_year_rule(state):
     with _connect(state) as con:
-        if not _has_yy(con):
-            pytest.skip("no year-over-year rule instances in this build")
-        failing = con.execute("select count(*) from dq_rule_instance where rule_id like 'yy_%' and status = 'fail'").fetchone()[0]
-    assert failing == 0
+        assert _has_yy(con)
+        rows = _rows(con, "select * from dq_rule_instance where rule_id like 'yy_%'")
+    assert len(rows) >= DEPARTMENTS * (YEARS - 1) * 5  # every pair of consecutive years is compared
+    assert [(r["document_id"], r["rule_id"], r["left_label"]) for r in rows if r["status"] == "fail"] == []
 
 
 def _pct(change: Decimal, previous: Decimal) -> Decimal | None:
@@ -540,13 +520,11 @@ def test_the_replaced_document_equals_its_new_truth_and_the_others_are_untouched
 
 
 def test_a_statement_that_disagrees_with_last_year_is_reported_with_both_years(state, replaced):
-    if replaced["yy"] is None:
-        pytest.skip("no year-over-year rule instances in this build")
+    assert replaced["yy"] is not None
     [finding] = replaced["fault"].findings
     doc_id = state["doc_ids"][warehouse_key(replaced["new"])]
     prior_id = state["doc_ids"][warehouse_key(replaced["previous"])]
-    failing = [r for r in replaced["yy"] if r["document_id"] == doc_id and r["status"] == "fail"
-               and not _known_extractor_misattribution(r)]
+    failing = [r for r in replaced["yy"] if r["document_id"] == doc_id and r["status"] == "fail"]
     assert len(failing) == 1, failing
     [row] = failing
     assert row["rule_id"] == finding["rule"] == "yy_change_amount"

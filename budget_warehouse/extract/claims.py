@@ -113,6 +113,8 @@ def extract_claims(seg: Segmented, exclude_lines: set[int]) -> list[Claim]:
                     direction=direction,
                 )
                 claims.append(claim)
-                if not kind.startswith("yoy_"):
+                # A following "比上年…" refers to the sentence's head amount, not to a
+                # part listed after 其中 or to an explanation ("主要原因是…").
+                if not kind.startswith(("yoy_", "other_")) and "其中" not in sentence[: m.start()]:
                     prior = claim
     return claims
