@@ -63,8 +63,6 @@ THREE_PUBLIC_ITEMS: list[tuple[str, str, str]] = [
 # Which economic 款 each 三公 item restates (部门预算支出经济分类).
 THREE_PUBLIC_ECON: dict[str, str] = {"overseas": "30212", "reception": "30217", "vehicle_operation": "30231"}
 
-TOTAL_PATTERN = re.compile(r"^(合计|总计|小计|收入总计|支出总计|本年收入合计|本年支出合计)$")
-
 _compiled: dict[int, list[tuple[str, re.Pattern]]] = {}
 
 
