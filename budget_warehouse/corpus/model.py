@@ -233,7 +233,7 @@ class DocumentTruth:
     region: str
     parent_city: str
     department: str  # 工业和信息化局
-    dept_short: str  # 工信
+    dept_short: str  # 教育
     dept_key: str
     year: int
     phase: str

@@ -119,7 +119,7 @@ class Layout:
     title_style: int = 0  # 0 "一、收支预算总表" 1 "表一 收支预算总表" 2 "表1 2023年部门收支总表" 3 "<dept>2023年部门收支总表"
     label_style: int = 0  # 0 or 1: wording of column and line labels
     prose_numbers: str = "strip"  # strip ("20 万元") | fixed ("20.00 万元") in the prose
-    prose_space: bool = True  # "8599.56 万元" vs "8599.56万元"
+    prose_space: bool = True  # "12.34 万元" vs "12.34万元"
     prose_breaks: bool = False  # long paragraphs cut by page breaks
     seed: int = 0  # drives the layout's own random choices (heading levels, page numbers)
 

@@ -16,7 +16,7 @@ _REGION_RE = re.compile(
 
 
 def find_title(lines: list[str], limit: int = 60) -> tuple[str, int | None]:
-    """The document title ("晋江市工信部门预算"): an early line ending in 预算/决算."""
+    """The document title ("某某市教育局部门预算"): an early line ending in 预算/决算."""
     seen = 0
     for i, raw in enumerate(lines):
         text = re.sub(r"\s+", "", plain(raw))
@@ -44,7 +44,7 @@ def find_year(lines: list[str], title: str) -> int | None:
 
 
 def split_title(title: str) -> tuple[str | None, str | None, str]:
-    """(region, department, phase) from a title such as "晋江市工信部门预算"."""
+    """(region, department, phase) from a title such as "某某市教育局部门预算"."""
     phase = "决算" if "决算" in title else "预算"
     m = _TITLE_RE.match(title)
     body = m.group(1) if m else title

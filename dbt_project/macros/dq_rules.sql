@@ -209,7 +209,7 @@ from (
         '[\s()\[\],:;.·“”"''‘’/\-—]', '', 'g')
 {%- endmacro %}
 
-{#- A DECIMAL as text without trailing zeros (8599.560000 → 8599.56), for labels. -#}
+{#- A DECIMAL as text without trailing zeros (123.450000 → 123.45), for labels. -#}
 {% macro fmt_amount(value) -%}
     (case when contains(cast({{ value }} as varchar), '.')
           then rtrim(rtrim(cast({{ value }} as varchar), '0'), '.')

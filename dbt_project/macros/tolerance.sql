@@ -4,8 +4,8 @@
   Arithmetic is exact: every printed amount is a DECIMAL(20,6) in 万元, sums are
   DECIMAL sums, nothing goes through floating point.
 
-  A printed value stands for an interval: "8,121.56" (2 decimals) means
-  [8121.555, 8121.565). Following the XBRL Calculations 1.1 interval rule, an
+  A printed value stands for an interval: "123.46" (2 decimals) means
+  [123.455, 123.465). Following the XBRL Calculations 1.1 interval rule, an
   identity "sum of n printed values = printed total" is inconsistent only when
   no choice of true values inside the printed intervals can satisfy it:
 

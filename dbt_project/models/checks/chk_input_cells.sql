@@ -43,7 +43,7 @@ select
     cells.item_key,
     cells.item_level,
     cells.parent_item_key,
-    -- "t03 r5 321001000 2150501 行政运行 [c9 项目支出]": stable, no amounts in it
+    -- "t03 r5 101001 2010101 行政运行 [c9 项目支出]": stable, no amounts in it
     cells.table_id || ' r' || cells.row_index || coalesce('/' || cells.side, '') || ' ' || rows.row_label
         || ' [c' || cells.column_index || ' ' || coalesce(cells.column_label, cells.measure, '') || ']' as cell_location
 from {{ ref('stg_cells') }} as cells

@@ -30,7 +30,7 @@ select
             case when claims.sentence like '%财政拨款%' then 'project_expenditure:fiscal'
                  else 'project_expenditure:all' end
     end                                                                 as target_key,
-    -- "line 393 «工信部门收入预算为» (c008)": stable, no amounts in it
+    -- "line 393 «某部门收入预算为» (c008)": stable, no amounts in it
     'line ' || claims.source_line || ' «' || coalesce(nullif(trim(claims.label), ''), claims.kind) || '» ('
         || claims.claim_id || ')'                                       as claim_location
 from {{ ref('stg_claims') }} as claims

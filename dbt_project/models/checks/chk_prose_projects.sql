@@ -1,6 +1,6 @@
 {{ config(materialized='table') }}
 -- The prose project list ("4、对外交流活动专项 60 万元"), its stated total ("共涉及财政拨款资金
--- 7845 万元"), its count, the 绩效目标表 and the tables' 项目支出:
+-- N 万元"), its count, the 绩效目标表 and the tables' 项目支出:
 --   pr_project_total_vs_tables  stated total vs the tables' 项目支出: table 4's (财政拨款) 项目支出
 --                               when the sentence says 财政拨款 (else tables 5 + 6 合计 项目支出),
 --                               otherwise table 1's 项目支出 lines (else table 3 合计 项目支出)

@@ -7,7 +7,7 @@
 --                            Σ its project lines), else table 3 合计 column
 --   pr_general_budget_total  一般公共预算拨款支出 …      vs table 5 合计 (else table 4 / 1 revenue line)
 --   pr_gov_fund_total        政府性基金预算拨款支出 …    vs table 6 合计 (else table 4 / 1 revenue line)
---   pr_subject_amount        (2150501) 237.06 万元      vs table 5 合计 of that subject (table 6 for a
+--   pr_subject_amount        (2010101) 12.34 万元      vs table 5 合计 of that subject (table 6 for a
 --                            paragraph of the 政府性基金 section; else the other table, else Σ table 3
 --                            一般公共预算拨款 / 政府性基金预算拨款 of that subject)
 --   pr_basic_total           财政拨款基本支出 …          vs table 5 合计 基本支出 (else table 8 合计, table 4)
