@@ -10,10 +10,11 @@ while it builds, then the quality step, then nobody (readers open it read-only).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -23,9 +24,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES
-from budget_warehouse.extract.document import extract_file
+from budget_warehouse.extract.document import EXTRACTOR_VERSION, extract_file
 from budget_warehouse.extract.errors import ExtractionError
 from budget_warehouse.staging import QUARANTINE_DIR, QUARANTINE_SCHEMA, write_document, write_empty_templates
+
+FILE_INDEX = "_files.json"  # sha256 of a file's bytes -> the staging it produced (a cache: safe to delete)
 
 @dataclass(frozen=True, slots=True)
 class Layout:
@@ -107,14 +110,18 @@ def _extract(args: tuple[Path, int]):
         return ("error", "extractor_failure", f"{path.name}: unexpected {type(exc).__name__}: {exc}", None, None)
 
 
-def extract_all(files: list[Path], max_bytes: int, workers: int) -> list[tuple[Path, tuple]]:
-    jobs = [(f, max_bytes) for f in files]
-    if workers > 1 and len(files) >= 8:
+def _parallel(fn, jobs: list, workers: int) -> Iterator:
+    """``map(fn, jobs)``, over ``workers`` processes when it is worth it; results stream in order."""
+    if workers > 1 and len(jobs) >= 8:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_extract, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+            yield from pool.map(fn, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 8))))
     else:
-        results = [_extract(job) for job in jobs]
-    return list(zip(files, results))
+        yield from map(fn, jobs)
+
+
+def extract_all(files: list[Path], max_bytes: int, workers: int) -> Iterator[tuple[Path, tuple]]:
+    """(file, ("ok", document) | ("error", reason, message, line, table)) per file, streamed."""
+    return zip(files, _parallel(_extract, [(f, max_bytes) for f in files], workers))
 
 
 def _staged_hash(staging: Path, document_id: str) -> str | None:
@@ -125,30 +132,81 @@ def _staged_hash(staging: Path, document_id: str) -> str | None:
     return table.column(0)[0].as_py() if table.num_rows else None
 
 
+def _stage_one(args: tuple[Path, int, Path]) -> tuple:
+    """Worker: extract one file and write its staging folder (unless unchanged). Returns a small summary,
+    so documents never travel between processes."""
+    path, max_bytes, staging = args
+    result = _extract((path, max_bytes))
+    if result[0] == "error":
+        return result
+    doc = result[1]
+    previous = _staged_hash(staging, doc.meta.document_id)
+    status = "new" if previous is None else "unchanged" if previous == doc.meta.content_hash else "changed"
+    if status != "unchanged":
+        write_document(doc, staging)
+    return (
+        "ok",
+        {
+            "extractor": EXTRACTOR_VERSION,
+            "document_id": doc.meta.document_id,
+            "content_hash": doc.meta.content_hash,
+            "title": doc.meta.title,
+            "status": status,
+            "tables": len(doc.tables),
+            "cells": len(doc.cells),
+            "coverage": doc.coverage(),
+            "warnings": list(doc.warnings),
+        },
+    )
+
+
 def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYTES, workers: int = 1, report: IngestReport) -> None:
-    """Extract every file; write good ones to staging, quarantine the rest."""
+    """Extract every file; write good ones to staging, quarantine the rest.
+
+    A file whose exact bytes were staged before (``_files.json``, keyed by the
+    bytes' sha256) and are still what staging holds is not extracted again.
+    """
     write_empty_templates(layout.staging)
+    index_path = layout.staging / FILE_INDEX
+    index = json.loads(index_path.read_text(encoding="utf-8")) if index_path.exists() else {}
+    summaries: dict[Path, tuple] = {}
+    todo: list[tuple[Path, str]] = []
+    for path in files:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        entry = index.get(sha)
+        if (
+            entry
+            and entry["extractor"] == EXTRACTOR_VERSION
+            and _staged_hash(layout.staging, entry["document_id"]) == entry["content_hash"]
+        ):
+            summaries[path] = ("ok", {**entry, "status": "unchanged"})
+        else:
+            todo.append((path, sha))
+    jobs = [(path, max_bytes, layout.staging) for path, _ in todo]
+    for (path, sha), result in zip(todo, _parallel(_stage_one, jobs, workers)):
+        summaries[path] = result
+        if result[0] == "ok":
+            index[sha] = {k: v for k, v in result[1].items() if k != "status"}
     seen: dict[str, Path] = {}
-    for path, result in extract_all(files, max_bytes, workers):
+    for path in files:
+        result = summaries[path]
         if result[0] == "error":
             _, reason, message, line, table = result
             quarantine(path, reason, message, layout, line=line, table_kind=table)
             report.quarantined.append(Quarantined(path, reason, message))
             continue
         doc = result[1]
-        warnings = list(doc.warnings)
-        doc_id = doc.meta.document_id
-        if doc_id in seen:
-            warnings.append(f"{path.name}: same document ({doc.meta.title}) as {seen[doc_id].name}; this later file replaces it")
-        seen[doc_id] = path
-        previous = _staged_hash(layout.staging, doc_id)
-        status = "new" if previous is None else "unchanged" if previous == doc.meta.content_hash else "changed"
-        if status != "unchanged":
-            write_document(doc, layout.staging)
+        warnings = list(doc["warnings"])
+        if doc["document_id"] in seen:
+            warnings.append(f"{path.name}: same document ({doc['title']}) as {seen[doc['document_id']].name}; the file staged last is kept")
+        seen[doc["document_id"]] = path
         _release(path, layout)
         report.loaded.append(
-            Loaded(path, doc_id, doc.meta.title, status, len(doc.tables), len(doc.cells), doc.coverage(), tuple(warnings))
+            Loaded(path, doc["document_id"], doc["title"], doc["status"], doc["tables"], doc["cells"], doc["coverage"], tuple(warnings))
         )
+    tmp = index_path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, index_path)
 
 
 def _quarantine_key(path: Path) -> str:

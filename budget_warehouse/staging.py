@@ -106,12 +106,23 @@ def write_document(doc: ExtractedDocument, staging_dir: Path) -> Path:
     try:
         for stem, table in to_arrow(doc).items():
             pq.write_table(table, tmp / f"{stem}.parquet")
-        old = None
-        if final.exists():
+        # Two files of the same document staged at once (two workers): the last rename wins.
+        replaced = []
+        for _ in range(3):
             old = staging_dir / f".old-{doc.meta.document_id}-{uuid.uuid4().hex[:8]}"
-            final.rename(old)
-        tmp.rename(final)
-        if old is not None:
+            try:
+                final.rename(old)
+                replaced.append(old)
+            except FileNotFoundError:
+                pass
+            try:
+                tmp.rename(final)
+                break
+            except OSError:  # another writer put its version in place in between
+                continue
+        else:
+            raise OSError(f"could not publish staging folder {final}")
+        for old in replaced:
             shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
