@@ -224,7 +224,11 @@ def _read_warehouse(db_path: Path, specs: Mapping[str, dict]) -> _WarehouseData:
         present = {name for (name,) in con.execute(
             "select table_name from information_schema.tables where table_schema = current_schema()").fetchall()}
         if RULE_TABLE in present:
-            data.rules_arrow = con.sql(f"select * from {RULE_TABLE}").to_arrow_table()
+            # The rule's description repeats on every instance: it comes from the catalogue instead.
+            columns = {c for (c,) in con.execute(
+                "select column_name from information_schema.columns where table_name = ?", [RULE_TABLE]).fetchall()}
+            exclude = " exclude (description)" if "description" in columns else ""
+            data.rules_arrow = con.sql(f"select *{exclude} from {RULE_TABLE}").to_arrow_table()
             data.rules = data.rules_arrow.to_pandas()
             missing = [c for c in GX_RULE_COLUMNS if c not in data.rules.columns]
             if missing:
