@@ -27,19 +27,6 @@ summary_revenue as (
       and (is_last_total or (row_role <> 'total' and parent_row_key is null and item_key in {{ funding_source_keys() }}))
 ),
 
-summary_expenditure as (
-    select document_id, table_kind, table_id,
-           case when is_last_total then 'total'
-                when item_key in {{ project_item_keys() }} then 'project'
-                else item_key end                                  as key,
-           amount, half_unit, source_line, item_label as label
-    from c
-    where table_kind = 'summary' and side = 'expenditure'
-      and (is_last_total
-           or (row_role <> 'total' and item_key in ('basic', 'personnel', 'welfare', 'public', 'institution_subsidy'))
-           or (row_role <> 'total' and parent_row_key is null and item_key in {{ project_item_keys() }}))
-),
-
 fiscal_revenue as (
     select document_id, table_kind, table_id, item_key as key, amount, half_unit, source_line, item_label as label
     from c
@@ -47,19 +34,21 @@ fiscal_revenue as (
       and row_role <> 'total' and parent_row_key is null and item_key in {{ funding_source_keys() }}
 ),
 
-fiscal_expenditure as (
+{#- Tables 1 and 4 print their expenditure side alike: one CTE each, from one template. #}
+{%- for prefix, table_kind in [('summary', 'summary'), ('fiscal', 'fiscal_summary')] %}
+{{ prefix }}_expenditure as (
     select document_id, table_kind, table_id,
            case when is_last_total then 'total'
                 when item_key in {{ project_item_keys() }} then 'project'
                 else item_key end                                  as key,
            amount, half_unit, source_line, item_label as label
     from c
-    where table_kind = 'fiscal_summary' and side = 'expenditure'
+    where table_kind = '{{ table_kind }}' and side = 'expenditure'
       and (is_last_total
            or (row_role <> 'total' and item_key in ('basic', 'personnel', 'welfare', 'public', 'institution_subsidy'))
            or (row_role <> 'total' and parent_row_key is null and item_key in {{ project_item_keys() }}))
 ),
-
+{% endfor %}
 revenue_unit_total_row as (
     select document_id, table_kind, table_id, measure as key, amount, half_unit, source_line,
            '合计/' || column_label as label
