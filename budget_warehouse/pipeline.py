@@ -28,7 +28,7 @@ from budget_warehouse.extract.document import EXTRACTOR_VERSION, extract_file
 from budget_warehouse.extract.errors import ExtractionError
 from budget_warehouse.staging import QUARANTINE_DIR, QUARANTINE_SCHEMA, write_document, write_empty_templates
 
-FILE_INDEX = "_files.json"  # sha256 of a file's bytes -> the staging it produced (a cache: safe to delete)
+FILE_INDEX = "_files.json"  # sha256 of a file's bytes -> its document (or error): a cache, safe to delete
 
 @dataclass(frozen=True, slots=True)
 class Layout:
@@ -132,6 +132,23 @@ def _staged_hash(staging: Path, document_id: str) -> str | None:
     return table.column(0)[0].as_py() if table.num_rows else None
 
 
+def load_file_index(layout: Layout) -> dict[str, dict]:
+    """sha256 of a file's bytes -> {"document_id", …summary} or {"error": …}, for this extractor version."""
+    try:
+        data = json.loads((layout.staging / FILE_INDEX).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return {sha: e for sha, e in data.items() if isinstance(e, dict) and e.get("extractor") == EXTRACTOR_VERSION}
+
+
+def save_file_index(layout: Layout, index: dict[str, dict]) -> None:
+    path = layout.staging / FILE_INDEX
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(index, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def _stage_one(args: tuple[Path, int, Path]) -> tuple:
     """Worker: extract one file and write its staging folder (unless unchanged). Returns a small summary,
     so documents never travel between processes."""
@@ -167,18 +184,13 @@ def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYT
     bytes' sha256) and are still what staging holds is not extracted again.
     """
     write_empty_templates(layout.staging)
-    index_path = layout.staging / FILE_INDEX
-    index = json.loads(index_path.read_text(encoding="utf-8")) if index_path.exists() else {}
+    index = load_file_index(layout)
     summaries: dict[Path, tuple] = {}
     todo: list[tuple[Path, str]] = []
     for path in files:
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         entry = index.get(sha)
-        if (
-            entry
-            and entry["extractor"] == EXTRACTOR_VERSION
-            and _staged_hash(layout.staging, entry["document_id"]) == entry["content_hash"]
-        ):
+        if entry and "content_hash" in entry and _staged_hash(layout.staging, entry["document_id"]) == entry["content_hash"]:
             summaries[path] = ("ok", {**entry, "status": "unchanged"})
         else:
             todo.append((path, sha))
@@ -187,6 +199,8 @@ def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYT
         summaries[path] = result
         if result[0] == "ok":
             index[sha] = {k: v for k, v in result[1].items() if k != "status"}
+        else:
+            index[sha] = {"extractor": EXTRACTOR_VERSION, "error": result[2]}
     seen: dict[str, Path] = {}
     for path in files:
         result = summaries[path]
@@ -204,9 +218,7 @@ def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYT
         report.loaded.append(
             Loaded(path, doc["document_id"], doc["title"], doc["status"], doc["tables"], doc["cells"], doc["coverage"], tuple(warnings))
         )
-    tmp = index_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, index_path)
+    save_file_index(layout, index)
 
 
 def _quarantine_key(path: Path) -> str:

@@ -126,10 +126,6 @@ def _stage(files: list[Path], budget: BudgetWarehouseResource) -> IngestReport:
     layout.root.mkdir(parents=True, exist_ok=True)
     report = IngestReport(warehouse=layout.warehouse)
     stage(files, layout, max_bytes=budget.max_bytes, workers=budget.worker_count, report=report)
-    budget.remember(
-        [(d.path, d.document_id, None) for d in report.loaded]
-        + [(q.path, None, q.message) for q in report.quarantined]
-    )
     return report
 
 

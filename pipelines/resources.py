@@ -5,9 +5,9 @@ current directory, i.e. the repository root under ``make dev``) and answers the
 one question Dagster asks that ``budget_warehouse.pipeline`` does not: which
 file holds document ``doc-…``? A document's id comes from its content (region,
 department, year, phase), never from its file name, so the resource extracts
-each file once and remembers ``content sha256 → partition key`` in
-``<warehouse folder>/raw_index.json`` (a cache: deleting it costs one
-extraction per file, nothing else).
+each file once and remembers ``content sha256 → document id`` in the
+pipeline's file index (``staging/_files.json``, shared with
+``pipeline.stage``; a cache: deleting it costs one extraction per file).
 
 A file the extractor rejects (empty, binary, truncated, not a budget, too
 large) has no document id; its partition key is ``file:<file name>`` so that
@@ -17,7 +17,6 @@ its run can quarantine it and fail with the extractor's message.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -28,11 +27,10 @@ from pydantic import Field
 
 from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES
 from budget_warehouse.extract.document import EXTRACTOR_VERSION
-from budget_warehouse.pipeline import Layout, discover, extract_all
+from budget_warehouse.pipeline import Layout, discover, extract_all, load_file_index, save_file_index
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-INDEX_NAME = "raw_index.json"
 FILE_KEY_PREFIX = "file:"
 
 
@@ -134,14 +132,18 @@ class BudgetWarehouseResource(ConfigurableResource):
 
     def identify(self, files: list[Path]) -> list[RawFile]:
         """Hash every file and give it its partition key (extracting only content not seen before)."""
-        index = self._load_index()
+        index = load_file_index(self.layout)
         hashed = [(path, hashlib.sha256(path.read_bytes()).hexdigest()) for path in files]
         unknown = [path for path, sha in hashed if sha not in index]
         if unknown:
             for path, result in extract_all(unknown, self.max_bytes, self.worker_count):
                 sha = dict(hashed)[path]
-                index[sha] = {"document_id": result[1].meta.document_id} if result[0] == "ok" else {"error": result[2]}
-            self._save_index(index)
+                index[sha] = {"extractor": EXTRACTOR_VERSION}
+                if result[0] == "ok":
+                    index[sha]["document_id"] = result[1].meta.document_id
+                else:
+                    index[sha]["error"] = result[2]
+            save_file_index(self.layout, index)
         out = []
         for path, sha in hashed:
             name = self.relative_name(path)
@@ -151,22 +153,6 @@ class BudgetWarehouseResource(ConfigurableResource):
             else:
                 out.append(RawFile(path, name, sha, file_partition_key(name), entry["error"]))
         return out
-
-    def remember(self, outcomes: list[tuple[Path, str | None, str | None]]) -> None:
-        """Record what staging found, ``(path, document_id or None, error or None)`` per file, so that
-        the sensor and ``locate`` need not extract those files again."""
-        index = self._load_index()
-        changed = False
-        for path, document_id, error in outcomes:
-            if not path.exists():
-                continue
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
-            entry = {"document_id": document_id} if document_id else {"error": error or "rejected"}
-            if index.get(sha) != entry:
-                index[sha] = entry
-                changed = True
-        if changed:
-            self._save_index(index)
 
     def locate(self, keys: list[str]) -> tuple[dict[str, Path], list[str]]:
         """The file of each partition key, and the keys no file of the raw folder holds.
@@ -179,28 +165,3 @@ class BudgetWarehouseResource(ConfigurableResource):
             by_key[raw.key] = raw.path
         found = {key: by_key[key] for key in keys if key in by_key}
         return found, [key for key in keys if key not in by_key]
-
-    # -- the index -------------------------------------------------------------
-
-    @property
-    def index_path(self) -> Path:
-        return self.layout.root / INDEX_NAME
-
-    def _load_index(self) -> dict[str, dict]:
-        """content sha256 -> {"document_id": …} or {"error": …}; empty when the extractor changed."""
-        try:
-            data = json.loads(self.index_path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("extractor_version") != EXTRACTOR_VERSION:
-            return {}
-        files = data.get("files")
-        return files if isinstance(files, dict) else {}
-
-    def _save_index(self, index: dict[str, dict]) -> None:
-        path = self.index_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        data = {"extractor_version": EXTRACTOR_VERSION, "files": index}
-        tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, path)
