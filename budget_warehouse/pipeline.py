@@ -264,9 +264,12 @@ def _release(path: Path, layout: Layout) -> None:
 def build_and_publish(
     layout: Layout,
     report: IngestReport,
-    validate: Callable[[Path], object] | None = None,
+    validate: Callable[..., object] | None = None,
 ) -> None:
-    """Rebuild the warehouse into a new file, validate it, then swap it in with one rename."""
+    """Rebuild the warehouse into a new file, validate it, then swap it in with one rename.
+
+    ``validate(path, documents=ids)`` gets the ids of the documents this run added or changed.
+    """
     from budget_warehouse.dbt_runner import DbtBuildError, build_warehouse
 
     write_empty_templates(layout.staging)
@@ -287,7 +290,8 @@ def build_and_publish(
         )
     if validate is not None:
         started = time.perf_counter()
-        report.quality = validate(target)
+        changed = sorted({d.document_id for d in report.loaded if d.status != "unchanged"})
+        report.quality = validate(target, documents=changed)
         report.timings["quality suites"] = time.perf_counter() - started
     os.replace(target, layout.warehouse)
 
@@ -298,7 +302,7 @@ def run_ingest(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int | None = None,
-    validate: Callable[[Path], object] | None = None,
+    validate: Callable[..., object] | None = None,
 ) -> IngestReport:
     layout = Layout(Path(warehouse).resolve())
     layout.root.mkdir(parents=True, exist_ok=True)
