@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from budget_warehouse.staging import SCHEMAS, write_empty_templates
+from budget_warehouse.staging import EMPTY_BATCH, SCHEMAS, write_empty_templates
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
@@ -55,7 +55,7 @@ def build_warehouse(staging_dir: Path, db_path: Path, *, select: str | None = No
 
     staging_dir = Path(staging_dir).resolve()
     db_path = Path(db_path).resolve()
-    if not all((staging_dir / "_schema" / f"{stem}.parquet").exists() for stem in SCHEMAS):
+    if not all((staging_dir / stem / f"{EMPTY_BATCH}.parquet").exists() for stem in SCHEMAS):
         write_empty_templates(staging_dir)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     work_dir = db_path.with_suffix(".dbt")
