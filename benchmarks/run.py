@@ -171,8 +171,10 @@ def main() -> None:
 
     scratch = work / "scratch" / "budget.duckdb"
     run_ingest([raw], scratch, validate=validate_warehouse)
-    same = table_fingerprints(warehouse) == table_fingerprints(scratch)
-    print(f"warehouse after the runs equals one built from scratch: {'yes' if same else 'NO'}")
+    after, fresh = table_fingerprints(warehouse), table_fingerprints(scratch)
+    differ = sorted(t for t in set(after) | set(fresh) if after.get(t) != fresh.get(t))
+    same = not differ
+    print(f"warehouse after the runs equals one built from scratch: {'yes' if same else 'NO: ' + ', '.join(differ)}")
 
     own, _ = _peak_mb()
     print(f"peak memory: {own:.0f} MB in this process (dbt runs in it)")

@@ -86,8 +86,6 @@ GX_RULE_COLUMNS = ("instance_key", "rule_id", "family", "severity", "status", "d
 # Shown for each failing row in the Data Docs (as text): where it is and both sides.
 GX_EVIDENCE_COLUMNS = ("instance_key", "document_id", "location", "left_value", "right_value", "difference")
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-CHECK_RESULT_COLUMNS = database.CHECK_RESULT_COLUMNS
-HISTORY_EXTRA_COLUMNS = database.HISTORY_EXTRA_COLUMNS
 
 
 def new_run_id(now: datetime | None = None) -> str:
