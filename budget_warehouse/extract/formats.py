@@ -1,0 +1,234 @@
+"""Other converters' text, normalised to the tab-row form the segmenter reads.
+
+A PDF reaches the extractor as text written by one of several converters. The
+segmenter reads prose lines, tab rows (one line per table row, cells separated
+by TAB) and HTML tables. Two other common forms are rewritten here, line for
+line, so every line keeps its number and provenance stays exact:
+
+- markdown pipe tables (pymupdf4llm, marker, MinerU): ``|204|06|01|行政运行|…|``
+  becomes a tab row; the header separator row (``|---|:---:|``) becomes a blank
+  line; ``\\|`` is a literal pipe and ``<br>`` a space inside a cell;
+- space-aligned page text (``pdftotext -layout``): a run of lines whose cells
+  line up in columns becomes tab rows, cut at the columns of that run; prose
+  stays as it is; page feeds (``\\f``) are removed and start a new run, since
+  a table's columns may move from one page to the next.
+
+Anything else is returned unchanged (a text without pipes, double spaces or
+page feeds is returned as is, without being split).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_MAYBE = re.compile(r"\||  |\f")
+
+# ---------------------------------------------------------------- markdown
+
+_PIPE = re.compile(r"(?<!\\)\|")
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_BR = re.compile(r"<br\s*/?>", re.I)
+
+
+def _is_separator(line: str) -> bool:
+    return "-" in line and bool(_PIPE.search(line)) and bool(_SEPARATOR.match(line))
+
+
+def _pipe_cells(line: str) -> list[str]:
+    s = line.strip()
+    parts = _PIPE.split(s)
+    if s.startswith("|"):
+        parts = parts[1:]
+    if s.endswith("|") and not s.endswith("\\|"):
+        parts = parts[:-1]
+    return [_BR.sub(" ", p.replace("\\|", "|")).strip() for p in parts]
+
+
+def _is_pipe_row(line: str) -> bool:
+    """A line that opens and closes with a pipe, with at least one cell between."""
+    s = line.strip()
+    return len(s) > 1 and s[0] == "|" and s[-1] == "|" and s[-2:] != "\\|"
+
+
+def _tab_row(cells: list[str]) -> str:
+    # One cell still needs a tab, or the segmenter reads the line as prose.
+    return "\t".join(cells) if len(cells) > 1 else (cells[0] if cells else "") + "\t"
+
+
+def _markdown(lines: list[str]) -> None:
+    """Pipe tables to tab rows, in place. A table is a run of pipe rows, or a
+    header line with pipes directly above a separator row and the lines with
+    pipes below it (GitHub's tables need no outer pipes)."""
+    in_table = False
+    n = len(lines)
+    for i, line in enumerate(lines):
+        if "|" not in line:
+            in_table = False
+            continue
+        if _is_separator(line):
+            lines[i] = ""
+            in_table = True
+        elif in_table or _is_pipe_row(line):
+            lines[i] = _tab_row(_pipe_cells(line))
+            in_table = True
+        elif i + 1 < n and _is_separator(lines[i + 1]) and len(_pipe_cells(line)) == len(_pipe_cells(lines[i + 1])):
+            lines[i] = _tab_row(_pipe_cells(line))
+            in_table = True
+
+
+# ---------------------------------------------------------------- space-aligned text
+
+_WORD = re.compile(r"\S+")
+_GAP = re.compile(r" {2,}|\u3000+")
+_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
+# An amount as tables print it: with decimals or thousands separators (not a code).
+_AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$")
+_LEADER = re.compile(r"[…·.．_]{4,}|…{2,}")  # table-of-contents leader dots
+_UNIT_TAIL = re.compile(r"单位[:：]\s*\S{1,3}\s*$")  # "编制部门：…  单位：元" is a table's preamble
+_SENTENCE = re.compile(r"[。；，]")
+_TITLE = re.compile(r"(表|目录|清单)(（续）|\(续\))?$")
+
+
+def _is_table_line(line: str) -> bool:
+    """At least two cells apart by two or more spaces, and not a contents or preamble line."""
+    s = line.strip()
+    return (
+        "\t" not in line
+        and bool(_GAP.search(s))
+        and not _LEADER.search(s)
+        and not _UNIT_TAIL.search(s)
+        and "<table" not in s.lower()
+    )
+
+
+def _ends_run(line: str) -> bool:
+    """A one-cell line that cannot belong to a table: a sentence, a title, a unit."""
+    s = line.strip()
+    return bool(
+        "\t" in line
+        or _SENTENCE.search(s)
+        or _TITLE.search(s)
+        or _UNIT_TAIL.search(s)
+        or _LEADER.search(s)
+    )
+
+
+def _layout(lines: list[str]) -> None:
+    """Space-aligned table runs to tab rows, in place."""
+    n = len(lines)
+    page_start = [False] * n
+    for i, line in enumerate(lines):
+        if "\f" in line:
+            lines[i] = line.replace("\f", "")
+            page_start[i] = True
+    i = 0
+    while i < n:
+        if not _is_table_line(lines[i]):
+            i += 1
+            continue
+        last = i
+        k = i + 1
+        while k < n and not page_start[k]:
+            line = lines[k]
+            if _is_table_line(line):
+                last = k
+            elif line.strip() and _ends_run(line):
+                break
+            k += 1
+        if last > i:  # one aligned line is not a table
+            _convert(lines, i, last)
+        i = last + 1
+
+
+def _cells(line: str, words: list[tuple[int, int]], split) -> list[tuple[int, int, str]]:
+    """Words joined into cells: apart by one space they are one cell, unless split(a, b) says otherwise."""
+    cells: list[tuple[int, int, str]] = []
+    start, end = words[0]
+    for (a0, a1), (b0, b1) in zip(words, words[1:]):
+        if b0 - a1 > 1 or split(line, a0, a1, b0, b1):
+            cells.append((start, end, line[start:end]))
+            start = b0
+        end = b1
+    cells.append((start, end, line[start:end]))
+    return cells
+
+
+def _convert(lines: list[str], first: int, last: int) -> None:
+    words = {
+        i: [m.span() for m in _WORD.finditer(lines[i])]
+        for i in range(first, last + 1)
+        if lines[i].strip()
+    }
+    # Column edges seen at least twice: where text cells start, where amounts end.
+    text_starts: Counter[int] = Counter()
+    amount_ends: Counter[int] = Counter()
+    for i, w in words.items():
+        cells = _cells(lines[i], w, lambda *_: False)
+        if len(cells) < 2:
+            continue
+        for s, e, text in cells:
+            if _AMOUNT.match(text):
+                amount_ends[e] += 1
+            elif not _NUMBER.match(text):
+                text_starts[s] += 1
+
+    def split(line: str, a0: int, a1: int, b0: int, b1: int) -> bool:
+        # One space between two cells of adjacent columns (a long label against a wide amount).
+        if amount_ends[a1] > 1 and _AMOUNT.match(line[a0:a1]):
+            return True
+        if amount_ends[b1] > 1 and _AMOUNT.match(line[b0:b1]):
+            return True
+        return text_starts[b0] > 1 and not _NUMBER.match(line[b0:b1])
+
+    rows = {i: _cells(lines[i], w, split) for i, w in words.items()}
+    multi = {i: r for i, r in rows.items() if len(r) > 1}
+    data = [r for r in multi.values() if any(_NUMBER.match(t) for _, _, t in r)]
+    columns = _columns(data if len(data) > 1 else list(multi.values()))
+    if len(columns) < 2:
+        return
+    for i, row in rows.items():
+        if len(row) == 1:
+            s, _, text = row[0]
+            # A label at a column's start, or an amount (a cell printed off its row's line), is a
+            # row; anything else (a page number, a stray note) is left as it is.
+            if not (_AMOUNT.match(text) or (text_starts[s] > 1 and not _NUMBER.match(text))):
+                continue
+        out = [""] * len(columns)
+        for s, _, text in row:
+            c = _column(columns, s)
+            out[c] = f"{out[c]} {text}" if out[c] else text
+        lines[i] = "\t".join(out)
+
+
+def _columns(rows: list[list[tuple[int, int, str]]]) -> list[tuple[int, int]]:
+    """Column extents: the cells' extents merged where they overlap."""
+    spans = sorted((s, e) for row in rows for s, e, _ in row)
+    columns: list[list[int]] = []
+    for s, e in spans:
+        if columns and s < columns[-1][1]:
+            columns[-1][1] = max(columns[-1][1], e)
+        else:
+            columns.append([s, e])
+    return [(s, e) for s, e in columns]
+
+
+def _column(columns: list[tuple[int, int]], start: int) -> int:
+    """The column a cell starting at ``start`` belongs to: the one holding it, else the next one."""
+    for c, (_, e) in enumerate(columns):
+        if start < e:
+            return c
+    return len(columns) - 1
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def normalise(text: str) -> str:
+    """``text`` with markdown pipe tables and space-aligned tables as tab rows, line for line."""
+    if not _MAYBE.search(text):
+        return text
+    lines = text.split("\n")
+    _markdown(lines)
+    _layout(lines)
+    return "\n".join(lines)
