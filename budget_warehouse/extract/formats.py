@@ -22,6 +22,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from budget_warehouse.extract.grid import clean_cell
+from budget_warehouse.extract.segment import is_heading
+
 _MAYBE = re.compile(r"\||  |\f")
 
 # ---------------------------------------------------------------- markdown
@@ -87,16 +90,18 @@ _AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$")
 _LEADER = re.compile(r"[…·.．_]{4,}|…{2,}")  # table-of-contents leader dots
 _UNIT_TAIL = re.compile(r"单位[:：]\s*\S{1,3}\s*$")  # "编制部门：…  单位：元" is a table's preamble
 _SENTENCE = re.compile(r"[。；，]")
+_MAX_SHIFT = 40  # characters a table may move between pages
 _TITLE = re.compile(r"(表|目录|清单)(（续）|\(续\))?$")
 
 
 def _is_table_line(line: str) -> bool:
-    """At least two cells apart by two or more spaces, and not a contents or preamble line."""
+    """At least two cells apart by two or more spaces; not a preamble line, nor a contents
+    line without a page number."""
     s = line.strip()
     return (
         "\t" not in line
         and bool(_GAP.search(s))
-        and not _LEADER.search(s)
+        and not (_LEADER.search(s) and not _NUMBER.match(clean_cell(_GAP.split(s)[-1])))
         and not _UNIT_TAIL.search(s)
         and "<table" not in s.lower()
     )
@@ -122,6 +127,8 @@ def _layout(lines: list[str]) -> None:
         if "\f" in line:
             lines[i] = line.replace("\f", "")
             page_start[i] = True
+    carried: list[tuple[int, int]] = []  # columns of the last table run
+    previous = -1  # its last line
     i = 0
     while i < n:
         if not _is_table_line(lines[i]):
@@ -136,8 +143,15 @@ def _layout(lines: list[str]) -> None:
             elif line.strip() and _ends_run(line):
                 break
             k += 1
-        if last > i:  # one aligned line is not a table
-            _convert(lines, i, last)
+        # One line is a table only with three cells or more (two may be a gap in prose).
+        if last > i or len(_GAP.split(lines[i].strip())) > 2:
+            # A run at the top of a page right after a table continues that table.
+            between = lines[previous + 1 : i] if previous >= 0 else [""]
+            continued = any(page_start[previous + 1 : i + 1]) and not any(
+                s.strip() and not _NUMBER.match(s.strip()) for s in between
+            )
+            last, carried = _convert(lines, i, last, page_start, carried if continued else [])
+            previous = last
         i = last + 1
 
 
@@ -154,7 +168,12 @@ def _cells(line: str, words: list[tuple[int, int]], split) -> list[tuple[int, in
     return cells
 
 
-def _convert(lines: list[str], first: int, last: int) -> None:
+def _convert(
+    lines: list[str], first: int, last: int, page_start: list[bool], carried: list[tuple[int, int]]
+) -> tuple[int, list[tuple[int, int]]]:
+    """Lines first..last (and the one-cell lines of the table around them) as tab rows; the
+    last line of the table and its columns. ``carried``: the columns of the table this run
+    continues on a new page."""
     words = {
         i: [m.span() for m in _WORD.finditer(lines[i])]
         for i in range(first, last + 1)
@@ -184,26 +203,74 @@ def _convert(lines: list[str], first: int, last: int) -> None:
     rows = {i: _cells(lines[i], w, split) for i, w in words.items()}
     multi = {i: r for i, r in rows.items() if len(r) > 1}
     data = [r for r in multi.values() if any(_NUMBER.match(t) for _, _, t in r)]
-    columns = _columns(data if len(data) > 1 else list(multi.values()))
+    if len(data) < 2:
+        data = list(multi.values())
+    columns = _columns(data)
+    columns = _columns([_extra_cells(columns, r) for r in multi.values()], columns)
+    if len(carried) > len(columns):
+        # Without its header a continued table shows only the columns with data; its
+        # columns are the ones of the page before, moved by the page's margin.
+        columns = _shifted(carried, list(multi.values())) or columns
     if len(columns) < 2:
-        return
+        return last, []
+
+    def beside(i: int) -> bool:
+        """A one-cell line just above or below the run, at a column's start (a title row, a 无)."""
+        line = lines[i]
+        s = line.strip()
+        if not s or _GAP.search(s) or _ends_run(line) or is_heading(line) or _NUMBER.match(s):
+            return False
+        return text_starts[len(line) - len(line.lstrip())] > 0
+
+    while first > 0 and not page_start[first] and beside(first - 1):
+        first -= 1
+        rows[first] = [(0, 0, lines[first].strip())]
+    while last + 1 < len(lines) and not page_start[last + 1] and beside(last + 1):
+        last += 1
+        rows[last] = [(0, 0, lines[last].strip())]
     for i, row in rows.items():
         if len(row) == 1:
             s, _, text = row[0]
             # A label at a column's start, or an amount (a cell printed off its row's line), is a
             # row; anything else (a page number, a stray note) is left as it is.
-            if not (_AMOUNT.match(text) or (text_starts[s] > 1 and not _NUMBER.match(text))):
+            if not (_AMOUNT.match(text) or (text_starts[s] and not _NUMBER.match(text))):
                 continue
         out = [""] * len(columns)
         for s, _, text in row:
             c = _column(columns, s)
             out[c] = f"{out[c]} {text}" if out[c] else text
-        lines[i] = "\t".join(out)
+        lines[i] = _tab_row(out)
+    return last, columns
 
 
-def _columns(rows: list[list[tuple[int, int, str]]]) -> list[tuple[int, int]]:
-    """Column extents: the cells' extents merged where they overlap."""
-    spans = sorted((s, e) for row in rows for s, e, _ in row)
+def _shifted(columns: list[tuple[int, int]], rows: list[list[tuple[int, int, str]]]) -> list[tuple[int, int]]:
+    """``columns`` moved so that each cell of ``rows`` falls in one column, of its own in its row,
+    with the most cells on a column's edge (text starts, amounts end); [] if no shift does."""
+    best, best_score = [], -1
+    for d in sorted(range(-_MAX_SHIFT, _MAX_SHIFT + 1), key=abs):
+        moved = [(s + d, e + d) for s, e in columns]
+        score = 0
+        for row in rows:
+            used = set()
+            for cs, ce, text in row:
+                hit = [c for c, (s, e) in enumerate(moved) if s < ce and cs < e]
+                if len(hit) != 1 or hit[0] in used:
+                    break
+                used.add(hit[0])
+                s, e = moved[hit[0]]
+                score += (ce == e) if _AMOUNT.match(text) else (cs == s)
+            else:
+                continue
+            break
+        else:
+            if score > best_score:
+                best, best_score = moved, score
+    return best
+
+
+def _columns(rows: list[list[tuple[int, int, str]]], columns: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Column extents: the cells' extents (and ``columns``) merged where they overlap."""
+    spans = sorted([(s, e) for row in rows for s, e, _ in row] + list(columns))
     columns: list[list[int]] = []
     for s, e in spans:
         if columns and s < columns[-1][1]:
@@ -211,6 +278,30 @@ def _columns(rows: list[list[tuple[int, int, str]]]) -> list[tuple[int, int]]:
         else:
             columns.append([s, e])
     return [(s, e) for s, e in columns]
+
+
+def _extra_cells(columns: list[tuple[int, int]], row: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Cells of ``row`` that need a column of their own.
+
+    Data rows fix the columns. A header cell between two columns (in the gap) is the next
+    column's header, printed centred over it, unless that column already has a cell of
+    this row or the cell is not the last one in the gap: then it heads a column that is
+    empty in every data row.
+    """
+    extra: list[tuple[int, int, str]] = []
+    taken: set[int] = set()
+    for cell in reversed(row):
+        s, e, _ = cell
+        holding = [c for c, (cs, ce) in enumerate(columns) if cs < e and s < ce]
+        if holding:
+            taken.update(holding)
+            continue
+        following = next((c for c, (cs, _) in enumerate(columns) if cs >= e), None)
+        if following is None or following in taken:
+            extra.append(cell)
+        else:
+            taken.add(following)
+    return extra
 
 
 def _column(columns: list[tuple[int, int]], start: int) -> int:
