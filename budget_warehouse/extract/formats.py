@@ -206,7 +206,10 @@ def _convert(
     if len(data) < 2:
         data = list(multi.values())
     columns = _columns(data)
-    columns = _columns([_extra_cells(columns, r) for r in multi.values()], columns)
+    amounts = {_column(columns, s) for r in data for s, _, t in r if _AMOUNT.match(t)}
+    texts = Counter(_column(columns, s) for r in data for s, _, t in r if not _NUMBER.match(t))
+    numeric = {c for c in amounts if not texts[c]}
+    columns = _columns([_extra_cells(columns, numeric, r) for r in multi.values()], columns)
     if len(carried) > len(columns):
         # Without its header a continued table shows only the columns with data; its
         # columns are the ones of the page before, moved by the page's margin.
@@ -280,13 +283,15 @@ def _columns(rows: list[list[tuple[int, int, str]]], columns: list[tuple[int, in
     return [(s, e) for s, e in columns]
 
 
-def _extra_cells(columns: list[tuple[int, int]], row: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _extra_cells(
+    columns: list[tuple[int, int]], numeric: set[int], row: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
     """Cells of ``row`` that need a column of their own.
 
-    Data rows fix the columns. A header cell between two columns (in the gap) is the next
-    column's header, printed centred over it, unless that column already has a cell of
-    this row or the cell is not the last one in the gap: then it heads a column that is
-    empty in every data row.
+    Data rows fix the columns. A header cell in the gap before a column of amounts is that
+    column's header, centred over it, unless the column already has a cell of this row or
+    the cell is not the last one in the gap. Otherwise it heads a column that is empty in
+    every data row.
     """
     extra: list[tuple[int, int, str]] = []
     taken: set[int] = set()
@@ -297,7 +302,7 @@ def _extra_cells(columns: list[tuple[int, int]], row: list[tuple[int, int, str]]
             taken.update(holding)
             continue
         following = next((c for c, (cs, _) in enumerate(columns) if cs >= e), None)
-        if following is None or following in taken:
+        if following is None or following in taken or following not in numeric:
             extra.append(cell)
         else:
             taken.add(following)
