@@ -206,9 +206,8 @@ def _convert(
     if len(data) < 2:
         data = list(multi.values())
     columns = _columns(data)
-    amounts = {_column(columns, s) for r in data for s, _, t in r if _AMOUNT.match(t)}
-    texts = Counter(_column(columns, s) for r in data for s, _, t in r if not _NUMBER.match(t))
-    numeric = {c for c in amounts if not texts[c]}
+    numbers = {_column(columns, s) for r in data for s, _, t in r if _NUMBER.match(t)}
+    numeric = numbers - {_column(columns, s) for r in data for s, _, t in r if not _NUMBER.match(t)}
     columns = _columns([_extra_cells(columns, numeric, r) for r in multi.values()], columns)
     if len(carried) > len(columns):
         # Without its header a continued table shows only the columns with data; its
@@ -288,7 +287,7 @@ def _extra_cells(
 ) -> list[tuple[int, int, str]]:
     """Cells of ``row`` that need a column of their own.
 
-    Data rows fix the columns. A header cell in the gap before a column of amounts is that
+    Data rows fix the columns. A header cell in the gap before a column of numbers is that
     column's header, centred over it, unless the column already has a cell of this row or
     the cell is not the last one in the gap. Otherwise it heads a column that is empty in
     every data row.
