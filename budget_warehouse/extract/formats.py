@@ -20,6 +20,7 @@ page feeds is returned as is, without being split).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 
 from budget_warehouse.extract.grid import clean_cell
@@ -99,8 +100,8 @@ def _is_table_line(line: str) -> bool:
     line without a page number."""
     s = line.strip()
     return (
-        "\t" not in line
-        and bool(_GAP.search(s))
+        ("  " in s or "\u3000" in s)
+        and "\t" not in line
         and not (_LEADER.search(s) and not _NUMBER.match(clean_cell(_GAP.split(s)[-1])))
         and not _UNIT_TAIL.search(s)
         and "<table" not in s.lower()
@@ -206,8 +207,9 @@ def _convert(
     if len(data) < 2:
         data = list(multi.values())
     columns = _columns(data)
-    numbers = {_column(columns, s) for r in data for s, _, t in r if _NUMBER.match(t)}
-    numeric = numbers - {_column(columns, s) for r in data for s, _, t in r if not _NUMBER.match(t)}
+    ends = [e for _, e in columns]
+    numbers = {_column(ends, s) for r in data for s, _, t in r if _NUMBER.match(t)}
+    numeric = numbers - {_column(ends, s) for r in data for s, _, t in r if not _NUMBER.match(t)}
     columns = _columns([_extra_cells(columns, numeric, r) for r in multi.values()], columns)
     if len(carried) > len(columns):
         # Without its header a continued table shows only the columns with data; its
@@ -224,12 +226,17 @@ def _convert(
             return False
         return text_starts[len(line) - len(line.lstrip())] > 0
 
+    def one_cell(line: str) -> list[tuple[int, int, str]]:
+        start = len(line) - len(line.lstrip())
+        return [(start, len(line.rstrip()), line.strip())]
+
     while first > 0 and not page_start[first] and beside(first - 1):
         first -= 1
-        rows[first] = [(0, 0, lines[first].strip())]
+        rows[first] = one_cell(lines[first])
     while last + 1 < len(lines) and not page_start[last + 1] and beside(last + 1):
         last += 1
-        rows[last] = [(0, 0, lines[last].strip())]
+        rows[last] = one_cell(lines[last])
+    ends = [e for _, e in columns]
     for i, row in rows.items():
         if len(row) == 1:
             s, _, text = row[0]
@@ -239,7 +246,7 @@ def _convert(
                 continue
         out = [""] * len(columns)
         for s, _, text in row:
-            c = _column(columns, s)
+            c = _column(ends, s)
             out[c] = f"{out[c]} {text}" if out[c] else text
         lines[i] = _tab_row(out)
     return last, columns
@@ -294,13 +301,16 @@ def _extra_cells(
     """
     extra: list[tuple[int, int, str]] = []
     taken: set[int] = set()
+    ends = [e for _, e in columns]
     for cell in reversed(row):
         s, e, _ = cell
-        holding = [c for c, (cs, ce) in enumerate(columns) if cs < e and s < ce]
-        if holding:
-            taken.update(holding)
+        first = c = _column(ends, s)
+        while c < len(columns) and columns[c][0] < e and s < columns[c][1]:  # the columns it covers
+            taken.add(c)
+            c += 1
+        if c > first:
             continue
-        following = next((c for c, (cs, _) in enumerate(columns) if cs >= e), None)
+        following = first if columns[first][0] >= e else None
         if following is None or following in taken or following not in numeric:
             extra.append(cell)
         else:
@@ -308,12 +318,10 @@ def _extra_cells(
     return extra
 
 
-def _column(columns: list[tuple[int, int]], start: int) -> int:
-    """The column a cell starting at ``start`` belongs to: the one holding it, else the next one."""
-    for c, (_, e) in enumerate(columns):
-        if start < e:
-            return c
-    return len(columns) - 1
+def _column(ends: list[int], start: int) -> int:
+    """The column (of those ending at ``ends``, in order) a cell starting at ``start`` belongs
+    to: the one holding it, else the next one, else the last one."""
+    return min(bisect_right(ends, start), len(ends) - 1)
 
 
 # ---------------------------------------------------------------- entry point
