@@ -84,7 +84,7 @@ def _markdown(lines: list[str]) -> None:
 # ---------------------------------------------------------------- space-aligned text
 
 _WORD = re.compile(r"\S+")
-_GAP = re.compile(r" {2,}|\u3000+")
+_GAP = re.compile(r" {2,}")
 _NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
 # An amount as tables print it: with decimals or thousands separators (not a code).
 _AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$")
@@ -100,7 +100,7 @@ def _is_table_line(line: str) -> bool:
     line without a page number."""
     s = line.strip()
     return (
-        ("  " in s or "\u3000" in s)
+        "  " in s
         and "\t" not in line
         and not (_LEADER.search(s) and not _NUMBER.match(clean_cell(_GAP.split(s)[-1])))
         and not _UNIT_TAIL.search(s)
@@ -146,10 +146,11 @@ def _layout(lines: list[str]) -> None:
             k += 1
         # One line is a table only with three cells or more (two may be a gap in prose).
         if last > i or len(_GAP.split(lines[i].strip())) > 2:
-            # A run at the top of a page right after a table continues that table.
-            between = lines[previous + 1 : i] if previous >= 0 else [""]
-            continued = any(page_start[previous + 1 : i + 1]) and not any(
-                s.strip() and not _NUMBER.match(s.strip()) for s in between
+            # A run at the top of a page right after a table (page numbers between) continues it.
+            continued = (
+                previous >= 0
+                and any(page_start[previous + 1 : i + 1])
+                and all(not s.strip() or _NUMBER.match(s.strip()) for s in lines[previous + 1 : i])
             )
             last, carried = _convert(lines, i, last, page_start, carried if continued else [])
             previous = last
@@ -180,7 +181,7 @@ def _convert(
         for i in range(first, last + 1)
         if lines[i].strip()
     }
-    # Column edges seen at least twice: where text cells start, where amounts end.
+    # Column edges: where text cells start, where amounts end (cells apart by two spaces).
     text_starts: Counter[int] = Counter()
     amount_ends: Counter[int] = Counter()
     for i, w in words.items():
