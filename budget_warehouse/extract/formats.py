@@ -195,12 +195,17 @@ def _convert(
                 text_starts[s] += 1
 
     def split(line: str, a0: int, a1: int, b0: int, b1: int) -> bool:
-        # One space between two cells of adjacent columns (a long label against a wide amount).
-        if amount_ends[a1] > 1 and _AMOUNT.match(line[a0:a1]):
-            return True
-        if amount_ends[b1] > 1 and _AMOUNT.match(line[b0:b1]):
-            return True
-        return text_starts[b0] > 1 and not _NUMBER.match(line[b0:b1])
+        """One space between two cells of adjacent columns (a long label against a wide amount)?
+        Yes where other rows have a cell edge there: twice, or for an amount then a label once,
+        give or take a character (pdftotext places characters to the nearest column)."""
+        a_amount, b_text = _AMOUNT.match(line[a0:a1]), not _NUMBER.match(line[b0:b1])
+        if a_amount and b_text:
+            return any(amount_ends[a1 + d] + text_starts[b0 + d] for d in (-1, 0, 1))
+        if a_amount:
+            return amount_ends[a1] > 1
+        if _AMOUNT.match(line[b0:b1]):
+            return amount_ends[b1] > 1
+        return b_text and text_starts[b0] > 1
 
     rows = {i: _cells(lines[i], w, split) for i, w in words.items()}
     multi = {i: r for i, r in rows.items() if len(r) > 1}
