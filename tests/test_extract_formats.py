@@ -171,6 +171,26 @@ def test_markdown_cells_escapes_breaks_and_empty_cells():
     ]
 
 
+def test_markdown_label_and_amount_in_one_cell_are_two_cells():
+    # pymupdf4llm merges a label column and its amount column where the PDF draws no rule between.
+    text = "\n".join([
+        "|本年收入|本年支出|",
+        "|---|---|",
+        "|项目<br>预算数|项目<br>预算数|",
+        "|一、财政拨款收入<br>12.50|一、公共安全支出<br>10.00|",
+        "|二、事业收入<br>0.00|二、教育支出<br>2.50|",
+        "|三、其他收入<br>0.00||",
+    ])
+    assert normalise(text).split("\n") == [
+        "本年收入\t\t本年支出\t",
+        "",
+        "项目\t预算数\t项目\t预算数",
+        "一、财政拨款收入\t12.50\t一、公共安全支出\t10.00",
+        "二、事业收入\t0.00\t二、教育支出\t2.50",
+        "三、其他收入\t0.00\t\t",
+    ]
+
+
 def _row(*cells: tuple[int, str]) -> str:
     """A space-aligned line: each (column, text) printed from that column on."""
     line = ""

@@ -7,7 +7,8 @@ line, so every line keeps its number and provenance stays exact:
 
 - markdown pipe tables (pymupdf4llm, marker, MinerU): ``|204|06|01|行政运行|…|``
   becomes a tab row; the header separator row (``|---|:---:|``) becomes a blank
-  line; ``\\|`` is a literal pipe and ``<br>`` a space inside a cell;
+  line; ``\\|`` is a literal pipe and ``<br>`` a space inside a cell (or, where a
+  converter merged a label column and its amount column, two cells);
 - space-aligned page text (``pdftotext -layout``): a run of lines whose cells
   line up in columns becomes tab rows, cut at the columns of that run; prose
   stays as it is; page feeds (``\\f``) are removed and start a new run, since
@@ -40,13 +41,14 @@ def _is_separator(line: str) -> bool:
 
 
 def _pipe_cells(line: str) -> list[str]:
+    """The cells of a pipe row, as written (``<br>`` kept), escaped pipes as pipes."""
     s = line.strip()
     parts = _PIPE.split(s)
     if s.startswith("|"):
         parts = parts[1:]
     if s.endswith("|") and not s.endswith("\\|"):
         parts = parts[:-1]
-    return [_BR.sub(" ", p.replace("\\|", "|")).strip() for p in parts]
+    return [p.replace("\\|", "|").strip() for p in parts]
 
 
 def _is_pipe_row(line: str) -> bool:
@@ -64,21 +66,42 @@ def _markdown(lines: list[str]) -> None:
     """Pipe tables to tab rows, in place. A table is a run of pipe rows, or a
     header line with pipes directly above a separator row and the lines with
     pipes below it (GitHub's tables need no outer pipes)."""
-    in_table = False
+    table: list[tuple[int, list[str]]] = []  # (line, cells) of the table being read
     n = len(lines)
     for i, line in enumerate(lines):
         if "|" not in line:
-            in_table = False
-            continue
-        if _is_separator(line):
+            _markdown_table(lines, table)
+            table = []
+        elif _is_separator(line):
             lines[i] = ""
-            in_table = True
-        elif in_table or _is_pipe_row(line):
-            lines[i] = _tab_row(_pipe_cells(line))
-            in_table = True
-        elif i + 1 < n and _is_separator(lines[i + 1]) and len(_pipe_cells(line)) == len(_pipe_cells(lines[i + 1])):
-            lines[i] = _tab_row(_pipe_cells(line))
-            in_table = True
+            table.append((i, []))
+        elif table or _is_pipe_row(line) or (
+            i + 1 < n and _is_separator(lines[i + 1]) and len(_pipe_cells(line)) == len(_pipe_cells(lines[i + 1]))
+        ):
+            table.append((i, _pipe_cells(line)))
+    _markdown_table(lines, table)
+
+
+def _markdown_table(lines: list[str], table: list[tuple[int, list[str]]]) -> None:
+    """Write a pipe table's rows as tab rows. ``<br>`` is a space, except in a column whose cells
+    are a label and an amount on two lines (``一、财政拨款收入<br>96,282,213.44``): the converter
+    merged two columns there, and they are two cells again."""
+    rows = [cells for _, cells in table if cells]
+    width = max(map(len, rows), default=0)
+    merged = set()
+    for c in range(width):
+        column = [_BR.split(r[c]) for r in rows if c < len(r) and r[c]]
+        pairs = sum(len(p) == 2 and _AMOUNT.match(p[1].strip()) is not None for p in column)
+        if pairs > 1 and all(len(p) <= 2 for p in column):
+            merged.add(c)
+    for i, cells in table:
+        if not cells:
+            continue
+        out = []
+        for c, cell in enumerate(cells):
+            parts = [p.strip() for p in _BR.split(cell)]
+            out += (parts + [""])[:2] if c in merged else [" ".join(p for p in parts if p)]
+        lines[i] = _tab_row(out)
 
 
 # ---------------------------------------------------------------- space-aligned text
