@@ -14,6 +14,7 @@ from budget_warehouse.corpus.generate import generate_many
 from budget_warehouse.corpus.render import Layout, render
 from budget_warehouse.extract.document import extract
 from budget_warehouse.extract.formats import normalise
+from budget_warehouse.extract.grid import clean_cell
 from budget_warehouse.extract.segment import looks_like_title, plain
 from test_extract_layouts import content
 from truth import diff, extracted_facts
@@ -89,7 +90,7 @@ AMOUNT = re.compile(r"\.\d+$")
 
 
 def table_rows(path: Path) -> dict[str, list[tuple[str, ...]]]:
-    """Numbers (codes and amounts) of each normalised tab row holding an amount, under the last title."""
+    """The filled cells of each normalised tab row holding an amount, under the last title."""
     tables: dict[str, list[tuple[str, ...]]] = {}
     title = None
     for line in normalise(path.read_text(encoding="utf-8")).split("\n"):
@@ -97,10 +98,15 @@ def table_rows(path: Path) -> dict[str, list[tuple[str, ...]]]:
             if looks_like_title(plain(line)):
                 title = re.sub(r"\s", "", plain(line))
             continue
-        numbers = tuple(t.replace(",", "") for t in line.replace("\t", " ").split() if NUMBER.match(t))
-        if title and any(AMOUNT.search(n) for n in numbers):
-            tables.setdefault(title, []).append(numbers)
+        cells = tuple(clean_cell(c) for c in line.split("\t") if c.strip())
+        if title and any(NUMBER.match(c) and AMOUNT.search(c) for c in cells):
+            tables.setdefault(title, []).append(cells)
     return tables
+
+
+def numbers(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Codes and amounts of each row, in order (words dropped)."""
+    return [tuple(t.replace(",", "") for c in row for t in c.split() if NUMBER.match(t)) for row in rows]
 
 
 @pytest.fixture(scope="module")
@@ -111,32 +117,35 @@ def real_tables():
 def test_budget_markdown_and_layout_give_the_same_table_rows(real_tables):
     md, layout = real_tables[BUDGET, "markdown"], real_tables[BUDGET, "layout"]
     assert len(md) == 7  # the 9 standard tables, two of them empty
-    assert md == layout
+    assert md == layout  # cell for cell: labels, codes and amounts
     # Figures read by hand from the PDF.
-    assert md["2026年部门财务收支预算总表"][-1] == ("96282213.44", "96282213.44")
+    assert md["2026年部门财务收支预算总表"][-1] == ("收入总计", "96,282,213.44", "支出总计", "96,282,213.44")
     expenditure = md["2026年部门支出预算总表"]
-    assert ("204", "06", "01", "16726725.44", "16726725.44", "0.00") in expenditure
-    assert ("221", "02", "01", "2087959.00", "2087959.00", "0.00") in expenditure
-    assert sum(not any(AMOUNT.search(n) for n in row[:3]) for row in expenditure) == 13  # 项-level rows
+    assert ("204", "06", "01", "行政运行", "16726725.44", "16726725.44", "0.00") in expenditure
+    assert ("221", "02", "01", "住房公积金", "2087959.00", "2087959.00", "0.00") in expenditure
+    assert sum(all(c.isdigit() for c in row[:3]) for row in expenditure) == 13  # 项-level rows (类, 款, 项 codes)
+    assert md["2026年部门“三公”经费和机关运行经费预算表"] == [("10.81", "0", "0.83", "9.98", "0", "9.98", "217.83")]
 
 
-# pdftotext prints these 决算 tables with a row's cells on several lines (side-by-side halves,
-# vertically centred cells): line for line, their rows cannot match the markdown's; their
-# amounts must.
+# pdftotext prints some 决算 tables with a row's cells on several lines (side-by-side halves,
+# vertically centred cells): line for line, those rows cannot match the markdown's.
 SPLIT_ROWS = {"支出决算表", "一般公共预算财政拨款基本支出决算表", "财政拨款收入支出决算总表"}
 
 
 def test_final_accounts_markdown_and_layout_give_the_same_table_rows(real_tables):
     md, layout = real_tables[FINAL, "markdown"], real_tables[FINAL, "layout"]
-    for title in ("收入支出决算总表", "收入决算表", "一般公共预算财政拨款支出决算表", "财政拨款“三公”经费支出决算表"):
+    for title in ("收入支出决算总表", "一般公共预算财政拨款支出决算表", "财政拨款“三公”经费支出决算表"):
         assert md[title] == layout[title], title
-    assert set(SPLIT_ROWS) <= set(md) & set(layout)
-    for title in SPLIT_ROWS:
-        amounts = [Counter(n for row in t[title] for n in row if AMOUNT.search(n)) for t in (md, layout)]
+    # Its 合计 row's words are a line below its amounts: the same numbers.
+    assert numbers(md["收入决算表"]) == numbers(layout["收入决算表"])
+    assert SPLIT_ROWS <= set(md) & set(layout)
+    for title in SPLIT_ROWS:  # the same amounts, rows cut differently
+        amounts = [Counter(n for row in numbers(t[title]) for n in row if AMOUNT.search(n)) for t in (md, layout)]
         assert amounts[0] == amounts[1], title
     summary = md["收入支出决算总表"]
-    assert ("2946.25", "2940.05") in summary and ("2995.39", "2995.39") in summary
-    assert ("201", "06", "01", "1511.89", "1503.52", "8.37") in md["支出决算表"]
+    assert ("本年收入合计", "2,946.25", "本年支出合计", "2,940.05") in summary
+    assert ("总计", "2,995.39", "总计", "2,995.39") in summary
+    assert ("201", "06", "01", "行政运行", "1,511.89", "1,503.52", "8.37") in md["支出决算表"]
 
 
 def test_every_amount_of_a_real_table_lands_in_a_tab_row():
@@ -189,6 +198,9 @@ def test_markdown_label_and_amount_in_one_cell_are_two_cells():
         "二、事业收入\t0.00\t二、教育支出\t2.50",
         "三、其他收入\t0.00\t\t",
     ]
+    # Two amounts in one cell are two cells, even on the table's only row.
+    three = "|合计|公务接待费<br>公务<br>小计|机关运行经费|\n|---|---|---|\n|10.81|0.83<br>9.98|217.83|"
+    assert normalise(three).split("\n") == ["合计\t公务接待费 公务 小计\t\t机关运行经费", "", "10.81\t0.83\t9.98\t217.83"]
 
 
 def _row(*cells: tuple[int, str]) -> str:

@@ -83,16 +83,16 @@ def _markdown(lines: list[str]) -> None:
 
 
 def _markdown_table(lines: list[str], table: list[tuple[int, list[str]]]) -> None:
-    """Write a pipe table's rows as tab rows. ``<br>`` is a space, except in a column whose cells
-    are a label and an amount on two lines (``一、财政拨款收入<br>96,282,213.44``): the converter
-    merged two columns there, and they are two cells again."""
+    """Write a pipe table's rows as tab rows. ``<br>`` is a space, except in a column where the
+    converter merged two columns (no rule between them in the PDF): its cells read label and
+    amount (``一、财政拨款收入<br>96,282,213.44``, on two rows or more) or two amounts
+    (``0.83<br>9.98``). There a two-line cell is two cells again, any other cell the first."""
     rows = [cells for _, cells in table if cells]
-    width = max(map(len, rows), default=0)
     merged = set()
-    for c in range(width):
-        column = [_BR.split(r[c]) for r in rows if c < len(r) and r[c]]
-        pairs = sum(len(p) == 2 and _AMOUNT.match(p[1].strip()) is not None for p in column)
-        if pairs > 1 and all(len(p) <= 2 for p in column):
+    for c in range(max(map(len, rows), default=0)):
+        column = [[p.strip() for p in _BR.split(r[c])] for r in rows if c < len(r) and r[c]]
+        label_amount = sum(len(p) == 2 and bool(_AMOUNT.match(p[1])) for p in column)
+        if label_amount > 1 or any(len(p) == 2 and _AMOUNT.match(p[0]) and _AMOUNT.match(p[1]) for p in column):
             merged.add(c)
     for i, cells in table:
         if not cells:
@@ -100,7 +100,10 @@ def _markdown_table(lines: list[str], table: list[tuple[int, list[str]]]) -> Non
         out = []
         for c, cell in enumerate(cells):
             parts = [p.strip() for p in _BR.split(cell)]
-            out += (parts + [""])[:2] if c in merged else [" ".join(p for p in parts if p)]
+            if c in merged:
+                out += parts if len(parts) == 2 else [" ".join(p for p in parts if p), ""]
+            else:
+                out.append(" ".join(p for p in parts if p))
         lines[i] = _tab_row(out)
 
 
