@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from unicodedata import east_asian_width
 
 from budget_warehouse.extract.grid import clean_cell
 from budget_warehouse.extract.segment import is_heading
@@ -236,13 +237,18 @@ def _convert(
     rows = {i: _cells(lines[i], w, split) for i, w in words.items()}
     multi = {i: r for i, r in rows.items() if len(r) > 1}
     data = [r for r in multi.values() if any(_NUMBER.match(t) for _, _, t in r)]
-    if len(data) < 2:
+    if not data:  # headers of an empty table
         data = list(multi.values())
-    columns = _columns(data)
+    columns = _lone_labels_joined(_columns(data), data)
     ends = [e for _, e in columns]
     numbers = {_column(ends, s) for r in data for s, _, t in r if _NUMBER.match(t)}
-    numeric = numbers - {_column(ends, s) for r in data for s, _, t in r if not _NUMBER.match(t)}
-    columns = _columns([_extra_cells(columns, numeric, r) for r in multi.values()], columns)
+    reach: dict[int, int] = {}  # columns of labels: how far right their widest label reaches
+    for r in data:
+        for s, _, t in r:
+            if not _NUMBER.match(t):
+                c = _column(ends, s)
+                reach[c] = max(reach.get(c, 0), s + _width(t))
+    columns = _columns([_extra_cells(columns, numbers - set(reach), reach, r) for r in multi.values()], columns)
     if len(carried) > len(columns):
         # Without its header a continued table shows only the columns with data; its
         # columns are the ones of the page before, moved by the page's margin.
@@ -321,33 +327,60 @@ def _columns(rows: list[list[tuple[int, int, str]]], columns: list[tuple[int, in
     return [(s, e) for s, e in columns]
 
 
+def _lone_labels_joined(columns: list[tuple[int, int]], data: list[list[tuple[int, int, str]]]) -> list[tuple[int, int]]:
+    """A column made of one label (合计 centred in the names' column) touching a column of labels
+    is part of it."""
+    ends = [e for _, e in columns]
+    cells, labels = Counter(), Counter()
+    for row in data:
+        for s, _, text in row:
+            c = _column(ends, s)
+            cells[c] += 1
+            labels[c] += not _NUMBER.match(text)
+    joined: list[tuple[int, int]] = []
+    for c, (s, e) in enumerate(columns):
+        if joined and cells[c] == labels[c] == 1 and labels[c - 1] and s <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], e)
+        else:
+            joined.append((s, e))
+    return joined
+
+
 def _extra_cells(
-    columns: list[tuple[int, int]], numeric: set[int], row: list[tuple[int, int, str]]
+    columns: list[tuple[int, int]], numeric: set[int], reach: dict[int, int], row: list[tuple[int, int, str]]
 ) -> list[tuple[int, int, str]]:
     """Cells of ``row`` that need a column of their own.
 
-    Data rows fix the columns. A header cell in the gap before a column of numbers is that
-    column's header, centred over it, unless the column already has a cell of this row or
-    the cell is not the last one in the gap. Otherwise it heads a column that is empty in
-    every data row.
+    Data rows fix the columns. A header cell in the gap between two columns belongs to the
+    column of labels on its left if it lies under those labels as printed (a Chinese
+    character is two columns wide, pdftotext counts it as one), else to the column of
+    numbers on its right (centred over it), unless a cell of this row already heads that
+    column. Otherwise it heads a column that is empty in every data row.
     """
     extra: list[tuple[int, int, str]] = []
     taken: set[int] = set()
     ends = [e for _, e in columns]
     for cell in reversed(row):
         s, e, _ = cell
-        first = c = _column(ends, s)
-        while c < len(columns) and columns[c][0] < e and s < columns[c][1]:  # the columns it covers
+        first = c = bisect_right(ends, s)
+        while c < len(columns) and columns[c][0] < e:  # the columns it covers
             taken.add(c)
             c += 1
         if c > first:
             continue
-        following = first if columns[first][0] >= e else None
-        if following is None or following in taken or following not in numeric:
-            extra.append(cell)
+        before, after = first - 1, first if first < len(columns) else None
+        if before >= 0 and before not in taken and s < reach.get(before, -1):
+            taken.add(before)
+        elif after is not None and after not in taken and after in numeric:
+            taken.add(after)
         else:
-            taken.add(following)
+            extra.append(cell)
     return extra
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes when printed: two for a wide (Chinese) character."""
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _column(ends: list[int], start: int) -> int:
