@@ -276,12 +276,9 @@ def _convert(
         rows[last] = one_cell(lines[last])
     ends = [e for _, e in columns]
     for i, row in rows.items():
-        if len(row) == 1:
-            s, _, text = row[0]
-            # A label at a column's start, or an amount (a cell printed off its row's line), is a
-            # row; anything else (a page number, a stray note) is left as it is.
-            if not (_AMOUNT.match(text) or (text_starts[s] and not _NUMBER.match(text))):
-                continue
+        text = row[0][2]
+        if len(row) == 1 and _NUMBER.match(text) and not _AMOUNT.match(text):
+            continue  # a page number (or a code alone) stays prose, as the segmenter expects
         out = [""] * len(columns)
         for s, _, text in row:
             c = _column(ends, s)
