@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from unicodedata import east_asian_width
 
 from budget_warehouse.extract.grid import clean_cell
 from budget_warehouse.extract.segment import is_heading
@@ -240,15 +239,9 @@ def _convert(
     if not data:  # headers of an empty table
         data = list(multi.values())
     columns = _lone_labels_joined(_columns(data), data)
-    ends = [e for _, e in columns]
-    numbers = {_column(ends, s) for r in data for s, _, t in r if _NUMBER.match(t)}
-    reach: dict[int, int] = {}  # columns of labels: how far right their widest label reaches
-    for r in data:
-        for s, _, t in r:
-            if not _NUMBER.match(t):
-                c = _column(ends, s)
-                reach[c] = max(reach.get(c, 0), s + _width(t))
-    columns = _columns([_extra_cells(columns, numbers - set(reach), reach, r) for r in multi.values()], columns)
+    kinds = _kinds(columns, data)
+    extra = [[cell for cell, c in zip(r, _place(columns, *kinds, r)) if c is None] for r in multi.values()]
+    columns = _columns(extra, columns)
     if len(carried) > len(columns):
         # Without its header a continued table shows only the columns with data; its
         # columns are the ones of the page before, moved by the page's margin.
@@ -275,13 +268,14 @@ def _convert(
         last += 1
         rows[last] = one_cell(lines[last])
     ends = [e for _, e in columns]
+    kinds = _kinds(columns, data)
     for i, row in rows.items():
         text = row[0][2]
         if len(row) == 1 and _NUMBER.match(text) and not _AMOUNT.match(text):
             continue  # a page number (or a code alone) stays prose, as the segmenter expects
         out = [""] * len(columns)
-        for s, _, text in row:
-            c = _column(ends, s)
+        for (s, _, text), c in zip(row, _place(columns, *kinds, row)):
+            c = _column(ends, s) if c is None else c
             out[c] = f"{out[c]} {text}" if out[c] else text
         lines[i] = _tab_row(out)
     return last, columns
@@ -343,41 +337,49 @@ def _lone_labels_joined(columns: list[tuple[int, int]], data: list[list[tuple[in
     return joined
 
 
-def _extra_cells(
-    columns: list[tuple[int, int]], numeric: set[int], reach: dict[int, int], row: list[tuple[int, int, str]]
-) -> list[tuple[int, int, str]]:
-    """Cells of ``row`` that need a column of their own.
-
-    Data rows fix the columns. A header cell in the gap between two columns belongs to the
-    column of labels on its left if it lies under those labels as printed (a Chinese
-    character is two columns wide, pdftotext counts it as one), else to the column of
-    numbers on its right (centred over it), unless a cell of this row already heads that
-    column. Otherwise it heads a column that is empty in every data row.
-    """
-    extra: list[tuple[int, int, str]] = []
-    taken: set[int] = set()
+def _kinds(columns: list[tuple[int, int]], data: list[list[tuple[int, int, str]]]) -> tuple[set[int], set[int]]:
+    """The columns holding only numbers, and the columns holding labels."""
     ends = [e for _, e in columns]
-    for cell in reversed(row):
-        s, e, _ = cell
+    numbers: set[int] = set()
+    labels: set[int] = set()
+    for row in data:
+        for s, _, text in row:
+            (numbers if _NUMBER.match(text) else labels).add(_column(ends, s))
+    return numbers - labels, labels
+
+
+def _place(
+    columns: list[tuple[int, int]], numeric: set[int], labels: set[int], row: list[tuple[int, int, str]]
+) -> list[int | None]:
+    """The column of each cell of ``row``; None for a cell heading a column of its own.
+
+    A cell over columns is in the first of them. A header cell in the gap between two
+    columns belongs to the column of labels on its left if it starts where those labels end
+    (pdftotext counts a Chinese character as one column where it prints two, so a header
+    centred over long labels starts at their end), else to the column of numbers on its
+    right (centred over it), unless another cell of the row already heads that column.
+    Otherwise it heads a column empty in every data row.
+    """
+    ends = [e for _, e in columns]
+    placed: list[int | None] = [None] * len(row)
+    taken: set[int] = set()
+    for k in reversed(range(len(row))):
+        s, e, _ = row[k]
         first = c = bisect_right(ends, s)
         while c < len(columns) and columns[c][0] < e:  # the columns it covers
             taken.add(c)
             c += 1
         if c > first:
+            placed[k] = first
             continue
         before, after = first - 1, first if first < len(columns) else None
-        if before >= 0 and before not in taken and s < reach.get(before, -1):
-            taken.add(before)
+        if before in labels and before not in taken and s <= ends[before] + 1:
+            placed[k] = before
         elif after is not None and after not in taken and after in numeric:
-            taken.add(after)
-        else:
-            extra.append(cell)
-    return extra
-
-
-def _width(text: str) -> int:
-    """Columns ``text`` takes when printed: two for a wide (Chinese) character."""
-    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+            placed[k] = after
+        if placed[k] is not None:
+            taken.add(placed[k])
+    return placed
 
 
 def _column(ends: list[int], start: int) -> int:
