@@ -249,22 +249,23 @@ def _convert(
     if len(columns) < 2:
         return last, []
 
-    def beside(i: int) -> bool:
-        """A one-cell line just above or below the run, at a column's start (a title row, a 无)."""
+    def beside(i: int, above: bool) -> bool:
+        """A one-cell line right above the run (a piece of its header) or below it at a
+        column's start (a 无, a last label), not a title, unit, sentence or heading."""
         line = lines[i]
         s = line.strip()
         if not s or _GAP.search(s) or _ends_run(line) or is_heading(line) or _NUMBER.match(s):
             return False
-        return text_starts[len(line) - len(line.lstrip())] > 0
+        return above or text_starts[len(line) - len(line.lstrip())] > 0
 
     def one_cell(line: str) -> list[tuple[int, int, str]]:
         start = len(line) - len(line.lstrip())
         return [(start, len(line.rstrip()), line.strip())]
 
-    while first > 0 and not page_start[first] and beside(first - 1):
+    while first > 0 and not page_start[first] and beside(first - 1, above=True):
         first -= 1
         rows[first] = one_cell(lines[first])
-    while last + 1 < len(lines) and not page_start[last + 1] and beside(last + 1):
+    while last + 1 < len(lines) and not page_start[last + 1] and beside(last + 1, above=False):
         last += 1
         rows[last] = one_cell(lines[last])
     ends = [e for _, e in columns]
