@@ -88,8 +88,9 @@ def _markdown_table(lines: list[str], table: list[tuple[int, list[str]]]) -> Non
     amount (``一、财政拨款收入<br>96,282,213.44``, on two rows or more) or two amounts
     (``0.83<br>9.98``). There a two-line cell is two cells again, any other cell the first."""
     rows = [cells for _, cells in table if cells]
+    broken = {c for r in rows for c, cell in enumerate(r) if "<" in cell and _BR.search(cell)}
     merged = set()
-    for c in range(max(map(len, rows), default=0)):
+    for c in broken:
         column = [[p.strip() for p in _BR.split(r[c])] for r in rows if c < len(r) and r[c]]
         label_amount = sum(len(p) == 2 and bool(_AMOUNT.match(p[1])) for p in column)
         if label_amount > 1 or any(len(p) == 2 and _AMOUNT.match(p[0]) and _AMOUNT.match(p[1]) for p in column):
@@ -97,9 +98,12 @@ def _markdown_table(lines: list[str], table: list[tuple[int, list[str]]]) -> Non
     for i, cells in table:
         if not cells:
             continue
+        if not broken:
+            lines[i] = _tab_row(cells)
+            continue
         out = []
         for c, cell in enumerate(cells):
-            parts = [p.strip() for p in _BR.split(cell)]
+            parts = [p.strip() for p in _BR.split(cell)] if c in broken else [cell]
             if c in merged:
                 out += parts if len(parts) == 2 else [" ".join(p for p in parts if p), ""]
             else:
@@ -268,8 +272,8 @@ def _convert(
     while last + 1 < len(lines) and not page_start[last + 1] and beside(last + 1, above=False):
         last += 1
         rows[last] = one_cell(lines[last])
-    ends = [e for _, e in columns]
     kinds = _kinds(columns, data)
+    ends = kinds[0]
     for i, row in rows.items():
         text = row[0][2]
         if len(row) == 1 and _NUMBER.match(text) and not _AMOUNT.match(text):
@@ -338,19 +342,23 @@ def _lone_labels_joined(columns: list[tuple[int, int]], data: list[list[tuple[in
     return joined
 
 
-def _kinds(columns: list[tuple[int, int]], data: list[list[tuple[int, int, str]]]) -> tuple[set[int], set[int]]:
-    """The columns holding only numbers, and the columns holding labels."""
+def _kinds(columns: list[tuple[int, int]], data: list[list[tuple[int, int, str]]]) -> tuple[list[int], set[int], set[int]]:
+    """The columns' ends, the columns holding only numbers, and the columns holding labels."""
     ends = [e for _, e in columns]
     numbers: set[int] = set()
     labels: set[int] = set()
     for row in data:
         for s, _, text in row:
             (numbers if _NUMBER.match(text) else labels).add(_column(ends, s))
-    return numbers - labels, labels
+    return ends, numbers - labels, labels
 
 
 def _place(
-    columns: list[tuple[int, int]], numeric: set[int], labels: set[int], row: list[tuple[int, int, str]]
+    columns: list[tuple[int, int]],
+    ends: list[int],
+    numeric: set[int],
+    labels: set[int],
+    row: list[tuple[int, int, str]],
 ) -> list[int | None]:
     """The column of each cell of ``row``; None for a cell heading a column of its own.
 
@@ -361,7 +369,6 @@ def _place(
     right (centred over it), unless another cell of the row already heads that column.
     Otherwise it heads a column empty in every data row.
     """
-    ends = [e for _, e in columns]
     placed: list[int | None] = [None] * len(row)
     taken: set[int] = set()
     for k in reversed(range(len(row))):
