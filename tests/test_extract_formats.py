@@ -278,3 +278,24 @@ def test_contents_and_preamble_lines_stay_prose():
     ])
     assert normalise(text).split("\n")[:3] == text.split("\n")[:3]
     assert normalise(text).split("\n")[3:] == ["项目\t预算数", "合计\t12.50"]
+
+
+def test_layout_header_pieces_above_and_page_numbers_inside_a_run():
+    text = "\n".join([
+        "表三",
+        "",
+        _row((12, "预算数")),  # a header line with one cell, right above the run
+        _row((0, "项目"), (12, "合计"), (22, "基本支出")),
+        _row((0, "行政运行"), (10, "100.00"), (22, "100.00")),
+        _row((30, "12")),  # the page number at the foot of a page
+        _row((0, "基层司法业务"), (11, "20.00"), (23, "20.00")),
+    ])
+    assert normalise(text).split("\n") == [
+        "表三",
+        "",
+        "\t预算数\t",
+        "项目\t合计\t基本支出",
+        "行政运行\t100.00\t100.00",
+        _row((30, "12")),
+        "基层司法业务\t20.00\t20.00",
+    ]
