@@ -17,7 +17,7 @@ def tab_runs(lines: list[str]) -> list[tuple[int, int]]:
     """(start, end) index ranges of consecutive tab-separated lines (no HTML inside)."""
     runs, start = [], None
     for i, line in enumerate(lines + [""]):
-        is_row = "\t" in line and line.strip() and "<table" not in line
+        is_row = _is_row(line)
         if is_row and start is None:
             start = i
         elif not is_row and start is not None:

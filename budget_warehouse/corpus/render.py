@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from itertools import zip_longest
 
+from budget_warehouse.corpus.converters import as_layout, as_markdown
 from budget_warehouse.corpus.model import (
     RECURRING_VALUE_COLUMNS,
     SPECIAL_VALUE_COLUMNS,
@@ -21,7 +22,6 @@ from budget_warehouse.corpus.model import (
     DocumentTruth,
     Project,
 )
-from budget_warehouse.corpus.converters import as_layout, as_markdown
 from budget_warehouse.corpus.text import TextBank, cn_number
 
 STANDARD_ORDER = (
