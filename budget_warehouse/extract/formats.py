@@ -5,7 +5,7 @@ segmenter reads prose lines, tab rows (one line per table row, cells separated
 by TAB) and HTML tables. Two other common forms are rewritten here, line for
 line, so every line keeps its number and provenance stays exact:
 
-- markdown pipe tables (pymupdf4llm, marker, MinerU): ``|204|06|01|行政运行|…|``
+- markdown pipe tables (pymupdf4llm, marker, MinerU): ``|类|款|项|科目名称|金额|``
   becomes a tab row; the header separator row (``|---|:---:|``) becomes a blank
   line; ``\\|`` is a literal pipe and ``<br>`` a space inside a cell (or, where a
   converter merged a label column and its amount column, two cells);
@@ -85,8 +85,8 @@ def _markdown(lines: list[str]) -> None:
 def _markdown_table(lines: list[str], table: list[tuple[int, list[str]]]) -> None:
     """Write a pipe table's rows as tab rows. ``<br>`` is a space, except in a column where the
     converter merged two columns (no rule between them in the PDF): its cells read label and
-    amount (``一、财政拨款收入<br>96,282,213.44``, on two rows or more) or two amounts
-    (``0.83<br>9.98``). There a two-line cell is two cells again, any other cell the first."""
+    amount (``label<br>1,234.50``, on two rows or more) or two amounts
+    (``1.20<br>3.40``). There a two-line cell is two cells again, any other cell the first."""
     rows = [cells for _, cells in table if cells]
     broken = {c for r in rows for c, cell in enumerate(r) if "<" in cell and _BR.search(cell)}
     merged = set()
