@@ -8,6 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import relayout
 from budget_warehouse.corpus.generate import generate_many
@@ -299,3 +301,15 @@ def test_layout_header_pieces_above_and_page_numbers_inside_a_run():
         _row((30, "12")),
         "基层司法业务\t20.00\t20.00",
     ]
+
+
+_PIECES = [" ", "  ", "    ", "\t", "\f", "\n", "\n\n", "|", "|---|", "---", ":", "\\|", "<br>", "无", "合计", "一、收入",
+           "单位：元", "表", "。", "12", "0.00", "1,234.56", "204 06 01", "……"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=120).map("".join))
+def test_normalise_keeps_every_line_and_is_stable(text):
+    once = normalise(text)
+    assert once.count("\n") == text.count("\n")  # line for line: provenance stays exact
+    assert normalise(once) == once
