@@ -23,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from budget_warehouse.document_name import document_name
 from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES
 from budget_warehouse.extract.document import EXTRACTOR_VERSION, extract_file
 from budget_warehouse.extract.errors import ExtractionError
@@ -64,6 +65,7 @@ class Loaded:
     cells: int
     coverage: dict
     warnings: tuple[str, ...]
+    name: str = ""  # document_name(): region, department, year, phase (file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +171,10 @@ def _stage_one(args: tuple[Path, int, Path]) -> tuple:
             "document_id": doc.meta.document_id,
             "content_hash": doc.meta.content_hash,
             "title": doc.meta.title,
+            "region": doc.meta.region,
+            "department": doc.meta.department,
+            "year": doc.meta.year,
+            "phase": doc.meta.phase,
             "status": status,
             "tables": len(doc.tables),
             "cells": len(doc.cells),
@@ -191,7 +197,7 @@ def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYT
     for path in files:
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         entry = index.get(sha)
-        if entry and "content_hash" in entry and _staged_hash(layout.staging, entry["document_id"]) == entry["content_hash"]:
+        if entry and "content_hash" in entry and "phase" in entry and _staged_hash(layout.staging, entry["document_id"]) == entry["content_hash"]:
             summaries[path] = ("ok", {**entry, "status": "unchanged"})
         else:
             todo.append((path, sha))
@@ -216,8 +222,10 @@ def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYT
             warnings.append(f"{path.name}: same document ({doc['title']}) as {seen[doc['document_id']].name}; the file staged last is kept")
         seen[doc["document_id"]] = path
         _release(path, layout)
+        name = document_name(doc.get("region"), doc.get("department"), doc.get("year"), doc.get("phase"), path.name, doc["title"])
         report.loaded.append(
-            Loaded(path, doc["document_id"], doc["title"], doc["status"], doc["tables"], doc["cells"], doc["coverage"], tuple(warnings))
+            Loaded(path, doc["document_id"], doc["title"], doc["status"], doc["tables"], doc["cells"], doc["coverage"],
+                   tuple(warnings), name)
         )
     save_file_index(layout, index)
     prune_quarantine(layout)
@@ -292,9 +300,10 @@ def _remove_build(target: Path) -> None:
 def build_and_publish(
     layout: Layout,
     report: IngestReport,
-    validate: Callable[[Path], object] | None = None,
+    validate: Callable[..., object] | None = None,
 ) -> None:
-    """Rebuild the warehouse into a new file, validate it, then swap it in with one rename."""
+    """Rebuild the warehouse into a new file, validate it (``validate(build file, published=warehouse)``),
+    then swap it in with one rename."""
     from budget_warehouse.dbt_runner import DbtBuildError, build_warehouse
 
     write_empty_templates(layout.staging)
@@ -315,7 +324,7 @@ def build_and_publish(
         )
     if validate is not None:
         started = time.perf_counter()
-        report.quality = validate(target)
+        report.quality = validate(target, published=layout.warehouse)
         report.timings["quality suites"] = time.perf_counter() - started
     os.replace(target, layout.warehouse)
 
@@ -326,7 +335,7 @@ def run_ingest(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int | None = None,
-    validate: Callable[[Path], object] | None = None,
+    validate: Callable[..., object] | None = None,
     wait: bool = False,
 ) -> IngestReport:
     """The whole job under the warehouse's writer lock (``WarehouseBusy`` when another writer holds it,

@@ -88,6 +88,7 @@ def document_metadata(loaded: Loaded) -> dict[str, Any]:
     accounted = cov["loaded"] + cov["explained"]
     return {
         "document_id": loaded.document_id,
+        "document": loaded.name,
         "title": loaded.title,
         "source_file": MetadataValue.path(str(loaded.path)),
         "status": loaded.status,  # new | changed | unchanged
@@ -103,11 +104,11 @@ def document_metadata(loaded: Loaded) -> dict[str, Any]:
 
 
 def documents_table(report: IngestReport) -> str:
-    lines = ["| document | title | file | status | tables | cells | numbers | unexplained |", "|---|---|---|---|---|---|---|---|"]
+    lines = ["| document id | document | status | tables | cells | numbers | unexplained |", "|---|---|---|---|---|---|---|"]
     for d in report.loaded:
         cov = d.coverage
         lines.append(
-            f"| {d.document_id} | {d.title} | {d.path.name} | {d.status} | {d.tables} | {d.cells} "
+            f"| {d.document_id} | {d.name} | {d.status} | {d.tables} | {d.cells} "
             f"| {cov['tokens']} | {cov['unexplained']} |"
         )
     return "\n".join(lines)
@@ -117,7 +118,7 @@ def quarantine_table(report: IngestReport) -> str:
     if not report.quarantined:
         return "none"
     lines = ["| file | reason | message |", "|---|---|---|"]
-    lines += [f"| {q.path.name} | {q.reason} | {q.message.replace('|', '/')} |" for q in report.quarantined]
+    lines += [f"| {q.path} | {q.reason} | {q.message.replace('|', '/')} |" for q in report.quarantined]
     return "\n".join(lines)
 
 
@@ -145,7 +146,7 @@ def raw_documents(
 
     Registers each document as a ``documents`` partition and records a
     ``staged_document`` materialization for it. Files the extractor rejects
-    are quarantined (folder + ``quarantine`` table) and the rest load.
+    are quarantined (folder + ``dq_quarantine`` table) and the rest load.
     """
     files = budget.resolve_files(config.files) if config.files else budget.raw_files()
     report = _stage(files, budget)
@@ -212,7 +213,7 @@ def staged_document(context: AssetExecutionContext, budget: BudgetWarehouseResou
     ]
     problems += [
         f"{q.path.name}: quarantined ({q.reason}): {q.message} — copied to {budget.layout.quarantine} and "
-        "listed in the warehouse table quarantine"
+        "listed in the warehouse table dq_quarantine"
         for q in report.quarantined
     ]
     loaded = {d.document_id: d for d in report.loaded}
@@ -382,7 +383,7 @@ def budget_dbt(context: AssetExecutionContext, dbt: DbtCliResource, budget: Budg
             if budget.run_quality:
                 from budget_warehouse.quality.run import validate_warehouse
 
-                quality = validate_warehouse(target, run_id=context.run.run_id)
+                quality = validate_warehouse(target, run_id=context.run.run_id, published=warehouse)
                 context.log.info(quality.summary())
             os.replace(target, warehouse)
         except BaseException:

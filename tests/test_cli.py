@@ -20,10 +20,13 @@ def warehouse(tmp_path_factory):
 
 
 def test_ingest_prints_the_summary_with_the_breaks(warehouse, capsys):
-    main(["ingest", str(SAMPLE), "--warehouse", str(warehouse), "--workers", "1"])
+    assert main(["ingest", str(SAMPLE), "--warehouse", str(warehouse), "--workers", "1"]) == 0
     out = capsys.readouterr().out
     assert "Ingested 1 document(s), quarantined 0" in out
-    assert "晋江市工信部门预算" in out and "[unchanged]" in out and "0 unexplained" in out
+    # documents named by region, department, year, phase and file, the same in every section
+    assert "doc-df0fb4c327ffb4a6  晋江市工信部门 2019 预算 (000_7ecefe3468064f3a.txt)  [unchanged]" in out
+    assert "晋江市工信部门 2019 预算 (000_7ecefe3468064f3a.txt) (doc-df0fb4c327ffb4a6): 993 evaluated" in out
+    assert "[unchanged]" in out and "0 unexplained" in out
     assert "pr_project_list_vs_tables" in out and "difference -20.00" in out
     assert "sn_decrease_over_100pct" in out and "185.80" in out
 
@@ -59,7 +62,8 @@ def test_query_errors_are_reported_plainly(warehouse, capsys):
 
 
 def test_alerts_are_sent_once_per_failing_instance(warehouse, capsys, tmp_path):
-    config = tmp_path / "none.toml"  # absent: log + JSON lines next to the warehouse
+    config = tmp_path / "alerts.toml"
+    config.write_text('[[channels]]\ntype = "log"\n[[channels]]\ntype = "jsonl"\n', encoding="utf-8")
     assert main(["alerts", "--warehouse", str(warehouse), "--config", str(config)]) == 0
     assert "7 new" in capsys.readouterr().out
     lines = (warehouse.parent / "alerts.jsonl").read_text(encoding="utf-8").splitlines()
@@ -68,6 +72,16 @@ def test_alerts_are_sent_once_per_failing_instance(warehouse, capsys, tmp_path):
     stated = next(e["finding"] for e in events if e["finding"]["rule_id"] == "pr_project_total_vs_tables")
     assert (stated["left"], stated["right"], stated["difference"]) == ("7845.00", "7387.00", "458.00")
     assert "共涉及财政拨款资金 7845 万元。" in stated["line_texts"]
+    # the document is named by region, department, year, phase and file
+    assert stated["document_name"] == "晋江市工信部门 2019 预算 (000_7ecefe3468064f3a.txt)"
     assert main(["alerts", "--warehouse", str(warehouse), "--config", str(config)]) == 0
     assert "0 new" in capsys.readouterr().out
     assert len((warehouse.parent / "alerts.jsonl").read_text(encoding="utf-8").splitlines()) == 7
+
+
+def test_generate_help_is_the_generators_help(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["generate", "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert "usage: budget-warehouse generate" in out and "--faults" in out and "--years" in out

@@ -258,6 +258,7 @@ def _alert_lines(path: Path) -> list[dict]:
 
 def test_alert_sensor_sends_each_new_failure_once(built):
     budget = built["budget"]
+    Path(budget.alerts_config).write_text('[[channels]]\ntype = "log"\n[[channels]]\ntype = "jsonl"\n', encoding="utf-8")
     jsonl = budget.alerts_jsonl_path
     findings = read_findings(budget.layout.warehouse).findings
     assert findings
@@ -293,4 +294,16 @@ def test_a_channel_that_is_down_never_fails_the_alert_sensor(built, tmp_path, mo
     context = build_sensor_context(instance=built["instance"], resources={"budget": budget})
     alert_sensor(context)  # does not raise
     assert _alert_lines(budget.alerts_jsonl_path)  # the other channel got the alerts
-    assert context.cursor  # one channel took them: the state is saved, the cursor moves
+    assert not context.cursor  # the webhook has a backlog: the next tick sends it (and only it) again
+    state = json.loads(budget.alert_state_path.read_text(encoding="utf-8"))
+    assert state["channels"]["webhook:generic"] == [] and len(state["channels"]["jsonl:alerts.jsonl"]) == len(state["failing"])
+
+
+def test_an_alert_config_typo_is_one_error_line_and_nothing_is_marked(built, tmp_path):
+    budget = _budget(tmp_path)  # names tmp_path/alerts.toml, which does not exist
+    budget.layout.root.mkdir(parents=True)
+    shutil.copy(built["budget"].layout.warehouse, budget.layout.warehouse)
+    context = build_sensor_context(instance=built["instance"], resources={"budget": budget})
+    result = alert_sensor(context)  # does not raise
+    assert "alerts not sent" in result.skip_message and "does not exist" in result.skip_message
+    assert not budget.alert_state_path.exists() and not context.cursor
