@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 
 import pytest
 
 from budget_warehouse.cli import main
 from conftest import SAMPLE
+from test_alerts import http_server  # noqa: F401 - a fixture: a real HTTP server on localhost
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +87,72 @@ def test_generate_help_is_the_generators_help(capsys):
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert "usage: budget-warehouse generate" in out and "--faults" in out and "--years" in out
+
+
+# -- alerts under faults --------------------------------------------------------------------
+
+
+@pytest.fixture
+def own_warehouse(warehouse, tmp_path):
+    """A copy of the built warehouse, with its own alert state and JSON lines."""
+    path = tmp_path / "wh" / "budget.duckdb"
+    path.parent.mkdir()
+    shutil.copy(warehouse, path)
+    return path
+
+
+def test_an_alert_config_typo_is_one_error_line_and_marks_nothing(own_warehouse, tmp_path, capsys, monkeypatch):
+    (tmp_path / "alerts.toml").write_text('[[channels]]\ntype = "jsonl"\n', encoding="utf-8")
+    rc = main(["alerts", "--warehouse", str(own_warehouse), "--config", str(tmp_path / "alerts.tom")])
+    err = capsys.readouterr().err
+    assert rc == 1 and err.strip().endswith("alerts.tom does not exist") and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+    assert not (own_warehouse.parent / "alert_state.json").exists() and not (own_warehouse.parent / "alerts.jsonl").exists()
+    # the variable too: a file it names must exist
+    monkeypatch.setenv("BUDGET_ALERTS_CONFIG", str(tmp_path / "nope.toml"))
+    assert main(["alerts", "--warehouse", str(own_warehouse)]) == 1
+    assert "nope.toml does not exist" in capsys.readouterr().err
+    # an invalid file: one line naming the key, nothing marked
+    (tmp_path / "bad.toml").write_text('[[channels]]\ntype = "webhook"\nurl_env = "NOT_SET_ANYWHERE_42"\n', encoding="utf-8")
+    assert main(["alerts", "--warehouse", str(own_warehouse), "--config", str(tmp_path / "bad.toml")]) == 1
+    err = capsys.readouterr().err
+    assert "NOT_SET_ANYWHERE_42" in err and len(err.strip().splitlines()) == 1
+    assert not (own_warehouse.parent / "alert_state.json").exists()
+
+
+def test_the_alert_config_resolves_the_same_from_any_folder(own_warehouse, tmp_path, capsys, monkeypatch):
+    config = tmp_path / "conf" / "alerts.toml"
+    config.parent.mkdir()
+    config.write_text('[[channels]]\ntype = "jsonl"\npath = "sent.jsonl"\n', encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # cron starts jobs in another folder
+    monkeypatch.setenv("BUDGET_ALERTS_CONFIG", str(config))
+    assert main(["alerts", "--warehouse", str(own_warehouse)]) == 0
+    assert f"config {config}" in capsys.readouterr().out
+    assert len((config.parent / "sent.jsonl").read_text(encoding="utf-8").splitlines()) == 7
+
+
+def test_a_webhook_that_was_down_gets_its_alerts_when_it_is_back_and_no_channel_gets_them_twice(
+    own_warehouse, tmp_path, capsys, monkeypatch, http_server
+):
+    server = http_server(statuses=[503])  # down for the first run (no retries), then up
+    monkeypatch.setenv("TEST_OPS_WEBHOOK_URL", server.url)
+    config = tmp_path / "alerts.toml"
+    config.write_text('retries = 0\n[[channels]]\ntype = "webhook"\nname = "ops"\nurl_env = "TEST_OPS_WEBHOOK_URL"\n'
+                      '[[channels]]\ntype = "jsonl"\n', encoding="utf-8")
+    alerts = ["alerts", "--warehouse", str(own_warehouse), "--config", str(config)]
+    jsonl = own_warehouse.parent / "alerts.jsonl"
+
+    assert main(alerts) == 1  # a channel failed: cron sees it
+    assert "FAILED ops" in capsys.readouterr().out
+    assert len(jsonl.read_text(encoding="utf-8").splitlines()) == 7 and len(server.requests) == 1
+
+    assert main(alerts) == 0  # the webhook is back: it gets the 7 it missed, the jsonl channel nothing again
+    assert "delivered to ops (7)" in capsys.readouterr().out
+    body = server.requests[1]["body"]
+    assert sorted(e["kind"] for e in body["events"]) == ["new"] * 7
+    assert len(jsonl.read_text(encoding="utf-8").splitlines()) == 7
+
+    assert main(alerts) == 0  # nothing new anywhere
+    assert len(server.requests) == 2 and len(jsonl.read_text(encoding="utf-8").splitlines()) == 7

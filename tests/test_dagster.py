@@ -26,6 +26,7 @@ from dagster import (
     materialize,
 )
 
+from budget_warehouse.pipeline import quarantine_copy
 from pipelines import definitions as location
 from pipelines.assets import DOCUMENTS, staged_document
 from pipelines.checks import QUALITY_ASSET, check_name, read_findings
@@ -184,7 +185,7 @@ def test_a_rejected_file_fails_its_partition_with_the_reason(tmp_path):
     [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     message = failure.step_failure_data.user_failure_data.description
     assert "empty.txt" in message and "quarantined (empty)" in message and "file is empty" in message
-    assert (budget.layout.quarantine / "empty.txt").exists()
+    assert quarantine_copy(budget.raw_path / "empty.txt", budget.layout).exists()
 
 
 # -- raw folder sensor --------------------------------------------------------------
