@@ -378,3 +378,60 @@ def test_exit_codes_and_the_quarantine_follow_the_files(tmp_path, sample_text, c
     assert main(ingest[:1] + [str(raw / "no-such-file.txt")] + ingest[1:]) == exit_codes.FAILED
     assert warehouse.read_bytes() == before
     capsys.readouterr()
+
+
+# -- make dev -------------------------------------------------------------------------------------
+
+
+def group_members(pgid: int) -> list[str]:
+    """Command lines of the live processes of process group ``pgid``."""
+    out = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                out.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except (OSError, ValueError):  # the process ended meanwhile
+            continue
+    return out
+
+
+def test_make_dev_says_what_runs_and_stops_everything_on_the_first_sigterm(tmp_path):
+    from pipelines.definitions import defs
+    from test_alerts import free_port
+
+    env = {**os.environ, "BUDGET_RAW_DIR": str(tmp_path / "raw"), "BUDGET_WAREHOUSE": str(tmp_path / "wh" / "budget.duckdb")}
+    make = subprocess.Popen(
+        ["make", "dev", f"DEV_PORT={free_port()}", f"DAGSTER_HOME={tmp_path / 'dagster_home'}"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+    )
+    dagster_pid = None
+    try:
+        said = []
+        for line in make.stdout:
+            said.append(line)
+            if line.startswith("dagster dev started (pid "):
+                dagster_pid = int(line.split("pid ")[1].rstrip(")\n"))
+                break
+        text = "".join(said)
+        for s in [*defs.sensors, *defs.schedules]:
+            assert f"{s.name}: RUNNING" in text  # every automation that starts by itself is named
+        assert "sensor   raw_folder_sensor: RUNNING, every 30 s" in text
+        assert "schedule daily_ingest_schedule: RUNNING, cron '0 2 * * *' (Asia/Shanghai)" in text
+        # dagster dev has spawned its code server
+        wait_for(lambda: any("code-server" in c or "api grpc" in c for c in group_members(dagster_pid)),
+                 "dagster dev's code server", 300)
+        make.send_signal(signal.SIGTERM)  # one SIGTERM, to make, as a supervisor sends it
+        make.wait(60)
+        wait_for(lambda: not group_members(dagster_pid), "every dagster process to end", 30)
+    finally:
+        for pgid in (dagster_pid, make.pid):
+            if pgid and group_members(pgid):
+                os.killpg(pgid, signal.SIGKILL)
+        make.stdout.close()
+        if make.poll() is None:
+            make.kill()
+            make.wait()
