@@ -134,6 +134,7 @@ def test_sensor_run_builds_and_publishes_the_warehouse(built):
     meta = staged.materialization.metadata
     assert staged.partition == SAMPLE_ID
     assert meta["document_id"].value == SAMPLE_ID and meta["status"].value == "new"
+    assert meta["document"].value == "晋江市工信部门 2019 预算 (000_7ecefe3468064f3a.txt)"  # named as in the summary and alerts
     assert meta["tables"].value > 0 and meta["cells"].value > 0 and meta["numbers_in_text"].value > 0
 
 
@@ -150,7 +151,7 @@ def test_family_checks_report_the_samples_breaks(built):
     # the listed projects (7845) against the tables' project expenditure
     listed = [r for r in rows if r["rule"] == "pr_project_list_vs_tables"]
     assert listed and listed[0]["left"].endswith("= 7845.00")
-    assert listed[0]["document"].startswith("晋江市工信部门预算") and listed[0]["lines"]
+    assert listed[0]["document"].startswith("晋江市工信部门 2019 预算 (000_7ecefe3468064f3a.txt)") and listed[0]["lines"]
     assert Decimal(listed[0]["difference"]) != 0
     assert "pr_project_list_vs_tables" in prose.metadata["evidence"].value
     sanity = evaluations[check_name("sanity")]  # the impossible stated decrease is a WARN rule

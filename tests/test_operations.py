@@ -332,6 +332,10 @@ def test_the_run_after_the_kills_is_complete(killed):
         checked = con.execute("select count(distinct document_id) from dq_check_result").fetchone()[0]
     # the sample's 993 instances and 7 real breaks (test_rules), for both documents
     assert per_doc == [("农业部门", 993, 7), ("工信部门", 993, 7)] and checked == 2
+    # Data Docs name the published warehouse (not the build file) and the documents as everywhere
+    docs = (warehouse.parent / "data_docs" / "index.html").read_text(encoding="utf-8")
+    assert f"warehouse {warehouse.resolve()}</p>" in docs and "budget.next" not in docs
+    assert "晋江市农业部门 2019 预算 (other.txt)" in docs and "晋江市工信部门 2019 预算 (sample.txt)" in docs
 
 
 def test_a_reader_keeps_its_snapshot_during_publish(killed):
