@@ -12,14 +12,13 @@ from pathlib import Path
 import duckdb
 
 # A user's query runs in a sandbox enforced by DuckDB itself, not by inspecting the text: the file is
-# opened read-only, no file other than the warehouse can be read or written, no extension can be
-# installed or loaded, and the configuration cannot be changed back by the query.
+# opened read-only, no extension can be installed or loaded, no file outside the warehouse's staging
+# folder (which its stg_* views read) can be read or written, and the query cannot change any of it
+# back (configuration locked). Writing files needs COPY or EXPORT, which check_query refuses.
 SANDBOX = {
-    "enable_external_access": False,
     "autoload_known_extensions": False,
     "autoinstall_known_extensions": False,
     "allow_community_extensions": False,
-    "lock_configuration": True,
 }
 # Table functions that read or write files: refused by name too, for a clear message (the sandbox
 # would refuse them anyway).
@@ -33,7 +32,14 @@ class QueryRefused(ValueError):
 def connect(path: Path, *, sandboxed: bool = False) -> duckdb.DuckDBPyConnection:
     if not Path(path).exists():
         raise FileNotFoundError(f"{path}: no warehouse here yet; run `budget-warehouse ingest` (or `make run`) first")
-    return duckdb.connect(str(path), read_only=True, config=SANDBOX if sandboxed else {})
+    con = duckdb.connect(str(path), read_only=True, config=SANDBOX if sandboxed else {})
+    if sandboxed:  # these can only be set once the database is open, in this order
+        from budget_warehouse.pipeline import Layout
+
+        con.execute("set allowed_directories = ?", [[f"{Layout(Path(path).resolve()).staging}/"]])
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
+    return con
 
 
 def check_query(sql: str) -> None:

@@ -58,6 +58,17 @@ def test_query_by_economic_class(warehouse, capsys):
     assert dict(rows)["302"] == "969.28"
 
 
+def test_query_reads_the_staging_views_inside_the_sandbox(warehouse, capsys):
+    # stg_* views read the staging Parquet files: the one folder a query may read besides the warehouse
+    sql = "select count(*) as tokens from stg_tokens"
+    assert main(["query", sql, "--warehouse", str(warehouse), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["tokens", "1536"]  # the sample's numeric tokens (coverage)
+    outside = warehouse.parent.parent / "outside.csv"
+    outside.write_text("a\n1\n", encoding="utf-8")
+    assert main(["query", f"select * from '{outside}'", "--warehouse", str(warehouse)]) == 1
+    assert "outside.csv" in capsys.readouterr().err
+
+
 def test_query_errors_are_reported_plainly(warehouse, capsys):
     assert main(["query", "select * from no_such_table", "--warehouse", str(warehouse)]) == 1
     assert "no_such_table" in capsys.readouterr().err
