@@ -34,13 +34,18 @@ def lock_path(warehouse: Path) -> Path:
     return Path(warehouse).with_name(Path(warehouse).name + ".lock")
 
 
-def holder(warehouse: Path) -> str:
-    """``pid N since T`` of the lock's holder, as it wrote it ("pid ? since ?" while it is writing it)."""
-    try:
-        text = lock_path(warehouse).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        text = ""
-    return text or "pid ? since ?"
+def holder(warehouse: Path, attempts: int = 10) -> str:
+    """``pid N since T`` of the lock's holder, as it wrote it (it writes it just after taking the lock:
+    read again for a moment; "pid ? since ?" if it never shows)."""
+    for _ in range(attempts):
+        try:
+            text = lock_path(warehouse).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            text = ""
+        if text:
+            return text
+        time.sleep(0.05)
+    return "pid ? since ?"
 
 
 @contextmanager
