@@ -28,7 +28,3 @@ def document_name_of(row: Mapping[str, Any]) -> str:
     return document_name(
         row.get("region"), row.get("department"), row.get("year"), row.get("phase"), row.get("source_name"), row.get("title")
     )
-
-
-# The dim_document columns document_name_of needs.
-NAME_COLUMNS = "document_id, region, department, year, phase, source_name, title"

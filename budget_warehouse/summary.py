@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from budget_warehouse.document_name import NAME_COLUMNS, document_name_of
+from budget_warehouse.document_name import document_name_of
 from budget_warehouse.pipeline import IngestReport
 from budget_warehouse.warehouse import connect, has_table
 
@@ -60,7 +60,7 @@ def render_summary(report: IngestReport, *, max_failures: int = 40) -> str:
 def _document_names(con) -> dict[str, str]:
     if not has_table(con, "dim_document"):
         return {}
-    cursor = con.execute(f"select {NAME_COLUMNS} from dim_document")
+    cursor = con.execute("select * from dim_document")
     columns = [c[0] for c in cursor.description]
     return {row[0]: document_name_of(dict(zip(columns, row))) for row in cursor.fetchall()}
 

@@ -49,7 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from budget_warehouse.document_name import NAME_COLUMNS, document_name_of
+from budget_warehouse.document_name import document_name_of
 from budget_warehouse.quality.results import (
     CHECK_RESULT_TABLE,
     EXPECTATION_RESULT_TABLE,
@@ -250,9 +250,7 @@ def _read_warehouse(db_path: Path, specs: Mapping[str, dict]) -> _WarehouseData:
         elif data.rules is not None:
             data.catalogue = _catalogue_from_rules(data.rules)
         if DOCUMENT_TABLE in present:
-            for row in con.sql(
-                f"select {NAME_COLUMNS}, content_hash from {DOCUMENT_TABLE}"
-            ).to_arrow_table().to_pylist():
+            for row in con.sql(f"select * from {DOCUMENT_TABLE}").to_arrow_table().to_pylist():
                 data.documents[row["document_id"]] = row
         for table, sub in shape_tables.items():
             if table == RULE_TABLE:
