@@ -121,7 +121,6 @@ class AlertRun:
     diff: FindingDiff  # what changed since the last run
     events: list[AlertEvent]  # the changes (every channel that was up to date gets exactly these)
     report: DispatchReport  # per channel: what it was sent (its own backlog included), delivered or failed
-    state_saved: bool
 
 
 def run_alerts(
@@ -155,9 +154,10 @@ def run_alerts(
         outcome = deliver(channel, backlog, retries, backoff_seconds)
         if isinstance(outcome, ChannelDelivery):
             state.delivered(name, backlog)
+            state.save()  # at once: a run killed before the next channel does not re-send to this one
             report.delivered.append(outcome)
         else:
             report.failed.append(outcome)
     state.keep_channels(names)
     state.save()
-    return AlertRun(diff, events, report, True)
+    return AlertRun(diff, events, report)
