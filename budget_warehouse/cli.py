@@ -59,7 +59,8 @@ def _alerts(args) -> int:
 
     results = read_findings(args.warehouse)
     if results is None:
-        print(f"budget-warehouse alerts: {args.warehouse} holds no quality results; run ingest first", file=sys.stderr)
+        what = "holds no quality results" if args.warehouse.exists() else "does not exist"
+        print(f"budget-warehouse alerts: {args.warehouse.resolve()} {what}; run ingest first", file=sys.stderr)
         return exit_codes.FAILED
     root = args.warehouse.resolve().parent
     try:
