@@ -7,8 +7,6 @@ loaded machine only makes the tests slower, never wrong.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import signal
 import subprocess
