@@ -170,6 +170,36 @@ def test_one_partition_from_the_cli_path(built):
     assert meta["coverage_pct"].value > 0
 
 
+def test_a_dagster_staging_step_waits_for_the_cli_writer(tmp_path):
+    """One writer at a time across paths: a staging step waits while another process holds the lock."""
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from pipelines.assets import raw_documents
+    from test_operations import HOLD
+
+    (tmp_path / "raw").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "raw" / "a.txt")
+    budget = _budget(tmp_path)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(budget.layout.warehouse)], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        done = {}
+        step = threading.Thread(target=lambda: done.setdefault("result", materialize(
+            [raw_documents], instance=DagsterInstance.ephemeral(), resources={"budget": budget})))
+        step.start()
+        time.sleep(3)
+        assert step.is_alive() and not budget.layout.staging.exists()  # waiting, nothing written
+    finally:
+        holder.kill()
+        holder.wait()
+    step.join(600)
+    assert done["result"].success and (budget.layout.staging / SAMPLE_ID).is_dir()
+
+
 def test_a_rejected_file_fails_its_partition_with_the_reason(tmp_path):
     (tmp_path / "raw").mkdir()
     (tmp_path / "raw" / "empty.txt").write_bytes(b"")
