@@ -27,10 +27,13 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-## The Dagster UI on http://127.0.0.1:3000 (code location pipelines/definitions.py).
+## The Dagster UI on http://127.0.0.1:$(DEV_PORT) (code location pipelines/definitions.py): prints which
+## sensors and schedules run, stops everything on the first SIGTERM or Ctrl-C (pipelines/dev.py).
+DEV_PORT ?= 3000
+DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 dev: $(STAMP)
-	mkdir -p .dagster_home
-	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev  # code location from [tool.dagster] in pyproject.toml
+	mkdir -p $(DAGSTER_HOME)
+	DAGSTER_HOME=$(DAGSTER_HOME) exec $(BIN)/python -m pipelines.dev -p $(DEV_PORT)  # code location from [tool.dagster] in pyproject.toml
 
 clean:
 	rm -rf data/warehouse/* data/staging dbt_project/target dbt_project/logs

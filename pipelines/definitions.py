@@ -12,7 +12,8 @@ run), ``warehouse_job`` (dbt + quality + publish), ``documents_job``
 Paths come from the environment when set, else the defaults of ``make run``
 (relative to the current directory, the repository root):
 ``BUDGET_RAW_DIR`` (data/raw), ``BUDGET_WAREHOUSE`` (data/warehouse/budget.duckdb),
-``BUDGET_ALERTS_CONFIG`` (alerts.toml, used when it exists).
+``BUDGET_ALERTS_CONFIG`` (must exist when set; unset: the repository's alerts.toml when it
+exists, else log + JSON lines; see ``budget_warehouse.alerts.config.resolve_config``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def default_budget_resource() -> BudgetWarehouseResource:
     return BudgetWarehouseResource(
         raw_dir=os.environ.get("BUDGET_RAW_DIR", "data/raw"),
         warehouse=os.environ.get("BUDGET_WAREHOUSE", "data/warehouse/budget.duckdb"),
-        alerts_config=os.environ.get("BUDGET_ALERTS_CONFIG", "alerts.toml"),
+        alerts_config=os.environ.get("BUDGET_ALERTS_CONFIG", ""),
     )
 
 
