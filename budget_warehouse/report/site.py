@@ -31,6 +31,11 @@ class ReportResult:
     problems: list[str]
 
 
+def default_report_dir(warehouse: Path) -> Path:
+    """Next to the warehouse, like its staging and quarantine folders."""
+    return Path(warehouse).parent / "report"
+
+
 def _series_key(doc: dict[str, Any]) -> tuple:
     return (doc.get("region"), doc.get("department"), doc.get("phase"))
 
