@@ -221,3 +221,111 @@ def test_the_report_command_and_the_dagster_asset_write_the_same_site(ingested, 
 def test_a_missing_warehouse_is_a_clear_error(tmp_path, capsys):
     assert main(["report", "--warehouse", str(tmp_path / "none.duckdb")]) == 1
     assert "no warehouse here yet" in capsys.readouterr().err
+
+
+# -- in the browser ----------------------------------------------------------------------------------
+
+CHARTS_DRAWN = """Array.from(document.querySelectorAll('svg.chart')).filter(s => {
+  const box = s.getBoundingClientRect();
+  return box.width > 0 && box.height > 0 && s.querySelectorAll('rect, polyline, circle').length > 0;
+}).length"""
+
+
+@pytest.fixture(scope="session")
+def with_dbt_docs(ingested):
+    """`make docs`: dbt's static page into the report folder, then the report again (its index links it)."""
+    from budget_warehouse.report.dbt_docs import main as docs_main
+
+    assert docs_main([str(ingested["warehouse"]), str(ingested["out"] / "dbt-docs")]) == 0
+    assert main(["report", "--warehouse", str(ingested["warehouse"]), "--out", str(ingested["out"]),
+                 "--sources", str(ingested["raw"])]) == 0
+    return ingested
+
+
+def _offline(page) -> list[str]:
+    return [u for u in page.requests if not u.startswith(("file://", "data:", "about:"))]
+
+
+def test_the_report_in_headless_chromium_offline(with_dbt_docs, tmp_path_factory):
+    from tests.browser import browser_page
+
+    out, shots = with_dbt_docs["out"], tmp_path_factory.mktemp("screenshots")
+    with browser_page() as page:
+        page.open((out / "index.html").as_uri())
+        assert page.console_errors == [] and _offline(page) == []
+        assert page.evaluate(CHARTS_DRAWN) == 1
+        assert "Noto Sans CJK" in " ".join(page.fonts_of("#documents tbody td:nth-child(2)"))  # 晋江市 … drawn in a CJK font
+        assert page.evaluate("document.querySelectorAll('#documents tbody tr').length") == 5
+        # filter by year, then by status, then sort by year (descending after two clicks)
+        page.evaluate("var s = document.querySelector('select[data-filter=year]'); s.value = '2019'; s.dispatchEvent(new Event('change'))")
+        visible = "Array.from(document.querySelectorAll('#documents tbody tr')).filter(r => r.style.display !== 'none')"
+        years = page.evaluate(f"{visible}.map(r => r.dataset.year)")
+        assert years and set(years) == {"2019"} and page.evaluate("document.getElementById('shown').textContent") == str(len(years))
+        page.evaluate("var s = document.querySelector('select[data-filter=status]'); s.value = 'ERROR'; s.dispatchEvent(new Event('change'))")
+        assert page.evaluate(f"{visible}.map(r => r.querySelector('a').getAttribute('href'))") == [f"documents/{SAMPLE_ID}.html"]
+        page.evaluate("document.querySelectorAll('select[data-filter]').forEach(s => { s.value = ''; s.dispatchEvent(new Event('change')); })")
+        page.evaluate("var th = document.querySelectorAll('#documents th')[3]; th.click(); th.click();")
+        years = page.evaluate("Array.from(document.querySelectorAll('#documents tbody tr')).map(r => Number(r.dataset.year))")
+        assert years == sorted(years, reverse=True)
+        page.screenshot(shots / "index.png")
+        assert page.evaluate("document.querySelector('a[href=\"dbt-docs/index.html\"]') !== null")
+
+        page.open((out / "documents" / f"{SAMPLE_ID}.html").as_uri())
+        assert page.console_errors == [] and _offline(page) == []
+        assert page.evaluate(CHARTS_DRAWN) >= 5
+        text = page.evaluate("document.body.innerText")
+        for rule, (left, right, difference) in ERROR_BREAKS.items():
+            block = page.evaluate(
+                f"Array.from(document.querySelectorAll('.finding.ERROR')).find(f => f.innerText.includes('{rule}')).innerText")
+            assert left in block and right in block and difference in block
+        assert "7,845.00" in text and "7,865.00" in text and "7,387.00" in text
+        assert "Noto Sans CJK" in " ".join(page.fonts_of("h1"))
+        page.screenshot(shots / "sample.png")
+
+        page.open((out / "dbt-docs" / "index.html").as_uri())
+        assert _offline(page) == []
+        assert page.evaluate("document.title") == "dbt Docs"
+        assert "Welcome to the auto-generated documentation" in page.evaluate("document.body.innerText")
+    for shot in ("index.png", "sample.png"):
+        assert (shots / shot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and (shots / shot).stat().st_size > 20_000
+
+
+def test_breaks_of_a_pdf_input_show_the_page_cropped_to_their_cells(ingested, tmp_path):
+    """The warehouse columns of PDF inputs (cells' page and box, lines' page): a copy of the test warehouse
+    where the sample's line 280 (table 4's 项目支出 row) is said to be printed on page 10 of a real PDF, in
+    the box of its 一、财政拨款收入 amount (read with `pdftotext -bbox`); its breaks then show that crop."""
+    import shutil
+
+    import duckdb
+
+    from budget_warehouse.report import write_report
+    from tests.test_report_crop import BOX, PAGE, _pdf
+
+    pdf = _pdf()
+    warehouse = tmp_path / "budget.duckdb"
+    shutil.copyfile(ingested["warehouse"], warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create table cells as select *, cast(null as integer) as page, cast(null as double) as x0, "
+                    "cast(null as double) as top, cast(null as double) as x1, cast(null as double) as bottom from stg_cells")
+        con.execute(f"update cells set page = {PAGE}, x0 = ?, top = ?, x1 = ?, bottom = ? "
+                    "where document_id = ? and source_line = 280 and printed = '7,387.00'", [*BOX, SAMPLE_ID])
+        con.execute("drop view stg_cells")
+        con.execute("alter table cells rename to stg_cells")
+        con.execute("create table lines as select *, case when source_line = 280 then 10 end as page from dim_source_line")
+        con.execute("drop table dim_source_line")
+        con.execute("alter table lines rename to dim_source_line")
+        con.execute("update dim_document set source_name = ? where document_id = ?", [pdf.name, SAMPLE_ID])
+    result = write_report(warehouse, tmp_path / "site", [pdf.parent])
+    assert result.problems == []
+    html = _html(tmp_path / "site" / "documents" / f"{SAMPLE_ID}.html")
+    findings = re.findall(r'<div class="finding (?:ERROR|WARN)">.*?(?=<div class="finding|<h2>)', html, re.S)
+    with_crop = [f for f in findings if '<svg class="crop"' in f]
+    # the two breaks whose sources include line 280: the list and the stated total against table 4
+    assert len(with_crop) == 2 and all("<code>pr_project_list_vs_fiscal</code>" in f or
+                                       "<code>pr_project_total_vs_tables</code>" in f for f in with_crop)
+    for f in with_crop:
+        assert f.count('<rect class="cellbox"') == 1 and f"{pdf.name}, page 10" in f and "line 280, page 10" in f
+    # without the PDF in the source folders: the break is still shown, without an image, and the report says why
+    result = write_report(warehouse, tmp_path / "site2", [tmp_path / "elsewhere"])
+    assert '<svg class="crop"' not in _html(tmp_path / "site2" / "documents" / f"{SAMPLE_ID}.html")
+    assert result.problems and all(pdf.name in p for p in result.problems)
