@@ -89,11 +89,11 @@ class Page:
         node = self.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
         return [f["familyName"] for f in self.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]]
 
-    def screenshot(self, path: Path) -> None:
+    def screenshot(self, path: Path, max_height: int = 6000) -> None:
         height = self.evaluate("document.documentElement.scrollHeight")
         shot = self.send(
             "Page.captureScreenshot",
-            {"format": "png", "captureBeyondViewport": True, "clip": {"x": 0, "y": 0, "width": 1280, "height": min(height, 6000), "scale": 1}},
+            {"format": "png", "captureBeyondViewport": True, "clip": {"x": 0, "y": 0, "width": 1280, "height": min(height, max_height), "scale": 1}},
         )
         path.write_bytes(base64.b64decode(shot["data"]))
 

@@ -16,6 +16,7 @@ from budget_warehouse.report.svg import amount_text
 FAMILIES = ("within_table", "cross_table", "prose", "presence", "sanity", "year_over_year")
 SEVERITY_COLOURS = (("ERROR", "#c2473f"), ("WARN", "#e0a030"))
 BASIC_EXCLUDED = ("total", "project")  # table 3's kind columns that are not parts of 基本支出
+ITEM_NUMBERING = re.compile(r"^(?:其中[:：])?\s*(?:[0-9一二三四五六七八九十]+[、.．]|[（(][0-9]+[）)])\s*")  # "其中：（1）"
 NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 
@@ -288,7 +289,7 @@ def document_page(
     previous = next((r["previous_year"] for r in three if r.get("previous_year")), None)
     if previous is not None:
         three_chart = svg.grouped_bar_chart(
-            [r["item_label"] for r in three],
+            [ITEM_NUMBERING.sub("", r["item_label"] or "") for r in three],
             [(str(doc.get("year")), [r["amount"] for r in three]), (str(previous), [r["previous_amount"] for r in three])],
             "三公 against the previous year",
         )

@@ -37,7 +37,7 @@ def _open(width: float, height: float, title: str) -> list[str]:
     ]
 
 
-def hbar_chart(items: list[tuple[str, Decimal]], title: str, *, width: int = 640, colour: str = PALETTE[0]) -> str:
+def hbar_chart(items: list[tuple[str, Decimal]], title: str, *, width: int = 560, colour: str = PALETTE[0]) -> str:
     """One horizontal bar per (label, amount), labels left, exact amounts right of the bars."""
     items = [(label, Decimal(v)) for label, v in items if v is not None]
     if not items:
@@ -60,7 +60,7 @@ def hbar_chart(items: list[tuple[str, Decimal]], title: str, *, width: int = 640
 
 
 def grouped_bar_chart(
-    categories: list[str], series: list[tuple[str, list[Decimal | None]]], title: str, *, width: int = 640
+    categories: list[str], series: list[tuple[str, list[Decimal | None]]], title: str, *, width: int = 560
 ) -> str:
     """Vertical bars: one group per category, one bar per series (e.g. this year vs last year), with a legend."""
     if not categories or not series:
@@ -94,13 +94,14 @@ def grouped_bar_chart(
                 f'<text x="{x + (bar_w - 2) / 2:.1f}" y="{base - h - 3:.1f}" text-anchor="middle" font-size="10">'
                 f"{amount_text(value)}</text>"
             )
-        out.append(f'<text x="{10 + c * group_w + group_w / 2:.1f}" y="{base + 16}" text-anchor="middle">{escape(category)}</text>')
+        y = base + 14 + 14 * (c % 2)  # alternate rows, so long labels of neighbours do not overlap
+        out.append(f'<text x="{10 + c * group_w + group_w / 2:.1f}" y="{y}" text-anchor="middle" font-size="11">{escape(category)}</text>')
     out.append("</svg>")
     return "".join(out)
 
 
 def stacked_bar_chart(
-    categories: list[str], stacks: list[tuple[str, str, list[int]]], title: str, *, width: int = 640
+    categories: list[str], stacks: list[tuple[str, str, list[int]]], title: str, *, width: int = 560
 ) -> str:
     """Horizontal stacked bars of counts: one bar per category, one segment per (name, colour, counts)."""
     totals = [sum(counts[i] for _, _, counts in stacks) for i in range(len(categories))]
@@ -131,7 +132,7 @@ def stacked_bar_chart(
     return "".join(out)
 
 
-def line_chart(years: list[int], series: list[tuple[str, list[Decimal | None]]], title: str, *, width: int = 640) -> str:
+def line_chart(years: list[int], series: list[tuple[str, list[Decimal | None]]], title: str, *, width: int = 560) -> str:
     """One line per series over the years, a dot and the exact amount at each point."""
     values = [Decimal(v) for _, vs in series for v in vs if v is not None]
     if len(years) < 2 or not values:
