@@ -327,3 +327,19 @@ def test_breaks_of_a_pdf_input_show_the_page_cropped_to_their_cells(ingested, tm
     result = write_report(warehouse, tmp_path / "site2", [tmp_path / "elsewhere"])
     assert '<svg class="crop"' not in _html(tmp_path / "site2" / "documents" / f"{SAMPLE_ID}.html")
     assert result.problems and all(pdf.name in p for p in result.problems)
+
+
+def test_ingest_says_when_the_report_could_not_be_written_and_keeps_its_result(monkeypatch, tmp_path, capsys):
+    import budget_warehouse.pipeline
+    import budget_warehouse.report
+    import budget_warehouse.summary
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(budget_warehouse.pipeline, "run_ingest", lambda *a, **k: object())
+    monkeypatch.setattr(budget_warehouse.summary, "render_summary", lambda report: "Ingested 1 document(s)")
+    monkeypatch.setattr(budget_warehouse.report, "write_report", broken)
+    assert main(["ingest", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb"), "--no-quality"]) == 0
+    out = capsys.readouterr()
+    assert "Ingested 1 document(s)" in out.out and "the report was not written: disk full" in out.err
