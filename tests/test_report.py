@@ -343,3 +343,13 @@ def test_ingest_says_when_the_report_could_not_be_written_and_keeps_its_result(m
     assert main(["ingest", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb"), "--no-quality"]) == 0
     out = capsys.readouterr()
     assert "Ingested 1 document(s)" in out.out and "the report was not written: disk full" in out.err
+
+
+def test_numbers_equal_to_a_side_are_marked_whether_printed_in_wan_or_in_yuan():
+    from budget_warehouse.report.pages import _marked
+
+    # a 元 table's line (as in the shared 普陀 budget, page 10) against a side of 9628.221344 万元
+    line = "1. 一般公共预算\t96,282,213.44\t二、社会保障和就业支出\t3,343,704.00"
+    assert _marked(line, {Decimal("9628.221344")}) == (
+        '<mark>1</mark>. 一般公共预算\t<mark class="hit">96,282,213.44</mark>\t二、社会保障和就业支出\t<mark>3,343,704.00</mark>')
+    assert _marked("共涉及财政拨款资金 7845 万元", {Decimal("7845.00")}) == '共涉及财政拨款资金 <mark class="hit">7845</mark> 万元'

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from html import escape
 from typing import Any, Callable
 
+from budget_warehouse.extract.numbers import SCALE_TO_WAN
 from budget_warehouse.report import svg
 from budget_warehouse.report.data import ReportData, document_label
 from budget_warehouse.report.svg import amount_text
@@ -168,7 +169,7 @@ def _expenditure_by_subject(rows: list[dict[str, Any]]) -> tuple[str, str]:
 
 
 def _marked(text: str, hits: set[Decimal]) -> str:
-    """The line's text with every number marked; numbers equal to a side of the break stand out."""
+    """The line's text with every number marked; numbers equal to a side of the break (in 万元 or in 元) stand out."""
     out, pos = [], 0
     for m in NUMBER.finditer(text):
         out.append(e(text[pos:m.start()]))
@@ -176,7 +177,9 @@ def _marked(text: str, hits: set[Decimal]) -> str:
             value = Decimal(m.group().replace(",", ""))
         except InvalidOperation:
             value = None
-        cls = ' class="hit"' if value is not None and value in hits else ""
+        # a side's amount is in 万元; the line may print it in 元 (or 亿元)
+        hit = value is not None and any(value * scale in hits for scale in SCALE_TO_WAN.values())
+        cls = ' class="hit"' if hit else ""
         out.append(f"<mark{cls}>{e(m.group())}</mark>")
         pos = m.end()
     out.append(e(text[pos:]))
