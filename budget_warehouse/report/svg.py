@@ -18,7 +18,7 @@ ROW = 22
 
 
 def amount_text(value: Decimal | None) -> str:
-    """7845 → "7,845.00" (two decimals at least, more when printed with more)."""
+    """An exact amount with thousands separators and at least two decimals: 1234.5 → "1,234.50"."""
     if value is None:
         return "—"
     return format(Decimal(decimal_text(Decimal(value))), ",f")
