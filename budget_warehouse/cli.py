@@ -1,4 +1,4 @@
-"""Command line: `budget-warehouse ingest | query | alerts | generate`.
+"""Command line: `budget-warehouse ingest | query | alerts | report | generate`.
 
 Exit codes (``budget_warehouse.exit_codes``, README "Operating it"): 0 all loaded, 1 failed,
 2 usage, 3 some files quarantined, 4 nothing loaded, 5 another ingest is running.
@@ -34,7 +34,30 @@ def _ingest(args) -> int:
         print(f"budget-warehouse ingest: {exc}", file=sys.stderr)
         return exit_codes.FAILED
     print(render_summary(report))
+    if not args.no_report:  # the report is part of publishing: it is cheap next to the build, and people read it
+        try:
+            _write_report(args.warehouse, None, args.paths)
+        except Exception as exc:  # the warehouse is published already: say why the report is missing, keep the run
+            print(f"budget-warehouse ingest: the report was not written: {exc}", file=sys.stderr)
     return exit_codes.ingest_exit_code(len(report.loaded), len(report.quarantined))
+
+
+def _write_report(warehouse: Path, out: Path | None, sources: list[Path]) -> int:
+    from budget_warehouse.report import default_report_dir, write_report
+
+    result = write_report(warehouse, out or default_report_dir(warehouse), sources)
+    for problem in result.problems:
+        print(f"budget-warehouse report: {problem}", file=sys.stderr)
+    print(f"Report ({result.documents} document(s), {result.seconds:.1f} s): {result.index.resolve()}")
+    return 0
+
+
+def _report(args) -> int:
+    try:
+        return _write_report(args.warehouse, args.out, args.sources)
+    except FileNotFoundError as exc:
+        print(f"budget-warehouse report: {exc}", file=sys.stderr)
+        return exit_codes.FAILED
 
 
 def _query(args) -> int:
@@ -103,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_argument("--no-quality", action="store_true", help="skip the Great Expectations suites")
     ingest.add_argument("--wait", action="store_true",
                         help="when another ingest of the same warehouse is running, wait for it (default: exit with code 5)")
+    ingest.add_argument("--no-report", action="store_true", help="do not write the report (<warehouse folder>/report/)")
     ingest.set_defaults(func=_ingest)
 
     q = sub.add_parser("query", help="run one SQL statement against the warehouse (read-only)")
@@ -118,6 +142,13 @@ def main(argv: list[str] | None = None) -> int:
                     "alerts.toml if present, else log + <warehouse folder>/alerts.jsonl. A file named here or in the "
                     "variable must exist.")
     al.set_defaults(func=_alerts)
+
+    rep = sub.add_parser("report", help="write the static report site (index + one page per document) of the warehouse")
+    rep.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
+    rep.add_argument("--out", type=Path, default=None, help="folder (default: <warehouse folder>/report)")
+    rep.add_argument("--sources", type=Path, nargs="*", default=[Path("data/raw")],
+                     help="folders holding the PDF inputs, for the page images of breaks (default: %(default)s)")
+    rep.set_defaults(func=_report)
 
     gen = sub.add_parser("generate", help="write synthetic budget documents with their truth (see corpus)", add_help=False)
     gen.add_argument("rest", nargs=argparse.REMAINDER)

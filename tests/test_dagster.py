@@ -125,7 +125,11 @@ def test_sensor_run_builds_and_publishes_the_warehouse(built):
         assert con.execute("select count(*) from fct_expenditure").fetchone()[0] > 0
         assert con.execute("select count(*) from dq_check_result").fetchone()[0] > 0
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert {"raw_documents", "staged_document", "dim_document", "fct_expenditure", "dq_rule_instance"} <= materialized
+    assert {"raw_documents", "staged_document", "dim_document", "fct_expenditure", "dq_rule_instance",
+            "report_site"} <= materialized
+    # the report, written after the publish, shows the published document
+    assert (warehouse.parent / "report" / "documents" / f"{SAMPLE_ID}.html").exists()
+    assert "晋江市工信部门预算" in (warehouse.parent / "report" / "index.html").read_text(encoding="utf-8")
     # the document's partition exists and is materialized, with its own metadata
     instance = built["instance"]
     assert instance.get_dynamic_partitions(DOCUMENTS) == [SAMPLE_ID]
