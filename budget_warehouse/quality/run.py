@@ -53,6 +53,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from budget_warehouse.document_name import document_name_of
 from budget_warehouse.quality import database
 from budget_warehouse.quality.results import (
     CHECK_RESULT_TABLE,
@@ -107,6 +108,7 @@ def validate_warehouse(
     suites_dir: Path = EXPECTATIONS_DIR,
     write_results: bool = True,
     documents: Iterable[str] | None = None,
+    published: Path | None = None,
 ) -> QualityReport:
     """Validate the warehouse at ``db_path``; see the module docstring for what goes where.
 
@@ -114,6 +116,8 @@ def validate_warehouse(
     all their rule instances and rows (the failing ones of every document it sees anyway).
     Findings quote their source lines from the warehouse's ``dim_source_line``.
     ``write_results=False`` writes nothing (no tables, docs or history).
+    ``published``: the file ``db_path`` will be published as (a build file is
+    validated before it is renamed); the report and Data Docs name that one.
     """
     db_path = Path(db_path)
     if not db_path.exists():
@@ -133,7 +137,8 @@ def validate_warehouse(
     read_seconds = time.perf_counter() - started
 
     report, runs = _validate(data, specs=specs, run_id=run_id, checked_at=checked_at,
-                             docs_dir=docs_dir if write_results else None, warehouse=db_path)
+                             docs_dir=docs_dir if write_results else None,
+                             warehouse=Path(published) if published is not None else db_path)
     report.timings = {"read": read_seconds, **report.timings}
 
     if report.findings:
@@ -238,8 +243,8 @@ def _read(con, specs: Mapping[str, dict], documents: Sequence[str], *, catalogue
     else:
         data.catalogue = _catalogue_from_summary(data.summary)
     if DOCUMENT_TABLE in present:
-        for doc_id, title in con.execute(f"select document_id, title from {DOCUMENT_TABLE}").fetchall():
-            data.documents[doc_id] = {"document_id": doc_id, "title": title}
+        for row in database.arrow(con, f"select * from {DOCUMENT_TABLE}").to_pylist():
+            data.documents[row["document_id"]] = row
     for table, sub in split_by_table(specs[SHAPE_SUITE]).items():
         if table not in present or (table == RULE_TABLE and not data.rule_columns):
             data.shape[table] = (None, 0)
@@ -630,7 +635,7 @@ def _findings(failing: pd.DataFrame, catalogue: list[Rule], plans, documents: Ma
             "suite": family,
             "expectation": expectation.get((family, str(row["rule_id"]))),
             "description": (rule.description if rule else "") or "",
-            "document_name": doc.get("title") or "",
+            "document_name": document_name_of(doc) if doc else "",
             "document_title": doc.get("title") or "",
         }
         for name in _EVIDENCE_TEXT:
