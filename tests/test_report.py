@@ -330,17 +330,21 @@ def test_breaks_of_a_pdf_input_show_the_page_cropped_to_their_cells(ingested, tm
 
 
 def test_ingest_says_when_the_report_could_not_be_written_and_keeps_its_result(monkeypatch, tmp_path, capsys):
+    from types import SimpleNamespace
+
     import budget_warehouse.pipeline
     import budget_warehouse.report
     import budget_warehouse.summary
+    from budget_warehouse import exit_codes
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(budget_warehouse.pipeline, "run_ingest", lambda *a, **k: object())
+    published = SimpleNamespace(loaded=[object()], quarantined=[])  # one document loaded and published
+    monkeypatch.setattr(budget_warehouse.pipeline, "run_ingest", lambda *a, **k: published)
     monkeypatch.setattr(budget_warehouse.summary, "render_summary", lambda report: "Ingested 1 document(s)")
     monkeypatch.setattr(budget_warehouse.report, "write_report", broken)
-    assert main(["ingest", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb"), "--no-quality"]) == 0
+    assert main(["ingest", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb"), "--no-quality"]) == exit_codes.OK
     out = capsys.readouterr()
     assert "Ingested 1 document(s)" in out.out and "the report was not written: disk full" in out.err
 
