@@ -221,15 +221,18 @@ class Statement:
     left_printed: str
     left_amount: Decimal  # 万元
     left_decimals: int
+    left_unit: str  # as printed: 万元 | 元 | 亿元 (the half unit of the last decimal depends on it)
     right_label: str | None = None
     right_printed: str | None = None
     right_amount: Decimal | None = None
     right_decimals: int = 0
+    right_unit: str | None = None
     direction: str | None = None  # compare: gt | lt | eq | flat; change: increase | decrease
     direction_words: str | None = None  # the words as printed (决算数小于预算数, 增加, 增加…下降)
     change_printed: str | None = None
     change_amount: Decimal | None = None
     change_decimals: int = 0
+    change_unit: str | None = None
     pct_word: str | None = None  # change: 增长 | 下降; compare: 完成
     pct_direction: str | None = None  # increase | decrease for a change's %
     pct_printed: str | None = None
@@ -250,7 +253,7 @@ class TextFinding:
     text: str  # the sentence or heading they are in
     hides_amount: bool  # a placeholder or blank where an amount belongs
     year: int | None = None  # kind year: the year mentioned
-    year_context: str | None = None  # heading | date | comparison | year_of
+    year_context: str | None = None  # heading | as_of (截至…) | date | comparison (比…) | year_of (…年度)
 
 
 @dataclass(frozen=True, slots=True)

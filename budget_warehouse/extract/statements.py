@@ -45,13 +45,14 @@ _QUALIFIERS = ("一般公共预算财政拨款", "政府性基金预算财政拨
 
 
 class _Amount:
-    __slots__ = ("start", "end", "printed", "amount", "decimals", "label")
+    __slots__ = ("start", "end", "printed", "amount", "decimals", "label", "unit")
 
     def __init__(self, m: re.Match, sentence: str):
         self.start, self.end = m.start(), m.end()
         self.printed = m.group(1)
         value, self.decimals = parse_amount(self.printed)
-        self.amount = value * SCALE_TO_WAN[m.group(2)]
+        self.unit = m.group(2)
+        self.amount = value * SCALE_TO_WAN[self.unit]
         self.label = _label(sentence, m.start())
 
 
@@ -106,7 +107,7 @@ def extract_statements(paras: list[Paragraph]) -> list[Statement]:
                 if _TOTAL.search(a.label):
                     qualifier = next((q for q in _QUALIFIERS if q in a.label), "")
                     b.add(para, offset, sentence, kind="total", left_label=a.label, left_printed=a.printed,
-                          left_amount=a.amount, left_decimals=a.decimals, right_label=qualifier)
+                          left_amount=a.amount, left_decimals=a.decimals, left_unit=a.unit, right_label=qualifier)
     return b.out
 
 
@@ -142,8 +143,8 @@ def _compare(b: _Builder, para: Paragraph, sentences: list[tuple[int, str]], i: 
     pct, pct_decimals = _pct(ratio.group(1)) if ratio else (None, 0)
     b.add(para, offset, sentence, kind="compare",
           left_label=final.label, left_printed=final.printed, left_amount=final.amount, left_decimals=final.decimals,
-          right_label=budget.label, right_printed=budget.printed, right_amount=budget.amount,
-          right_decimals=budget.decimals, direction=direction, direction_words=words,
+          left_unit=final.unit, right_label=budget.label, right_printed=budget.printed, right_amount=budget.amount,
+          right_decimals=budget.decimals, right_unit=budget.unit, direction=direction, direction_words=words,
           pct_word="完成" if ratio else None, pct_printed=ratio.group(1) if ratio else None, pct=pct,
           pct_decimals=pct_decimals)
 
@@ -166,7 +167,7 @@ def _changes(b: _Builder, para: Paragraph, sentences: list[tuple[int, str]], i: 
         pct, pct_decimals = _pct(pprinted) if pprinted else (None, 0)
         b.add(para, offset, sentence, kind="change",
               left_label=base.label, left_printed=base.printed, left_amount=base.amount, left_decimals=base.decimals,
-              direction="increase" if word in _UP else "decrease", direction_words=m.group(0),
+              left_unit=base.unit, direction="increase" if word in _UP else "decrease", direction_words=m.group(0),
               change_printed=printed, change_amount=change * SCALE_TO_WAN[unit], change_decimals=change_decimals,
-              pct_word=pword, pct_direction=("increase" if pword in _UP else "decrease") if pword else None,
+              change_unit=unit, pct_word=pword, pct_direction=("increase" if pword in _UP else "decrease") if pword else None,
               pct_printed=pprinted, pct=pct, pct_decimals=pct_decimals)

@@ -32,7 +32,7 @@ _RANGE_BEFORE = re.compile(r"[-—－–~～至到]\s*$")
 _RANGE_AFTER = re.compile(r"^(?:度)?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?\s*[-—－–~～至到]")
 _YEAR_CONTEXTS = (
     ("comparison", re.compile(r"(?:比|较|与|同)\s*" + _YEAR + "度?")),
-    ("date", re.compile(r"(?:截至|截止|截止到|截至到)\s*" + _YEAR)),
+    ("as_of", re.compile(r"(?:截至|截止|截止到|截至到)\s*" + _YEAR)),
     ("date", re.compile(_YEAR + r"\s*\d{1,2}\s*月")),
     ("year_of", re.compile(_YEAR + "度")),
 )
