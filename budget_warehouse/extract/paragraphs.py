@@ -4,7 +4,8 @@ A PDF conversion (and the sample) breaks sentences over lines, sometimes inside 
 word or a number (``支出决算为1511.89万`` / ``元。``). A line continues onto the next
 prose line when the next line neither is a heading nor starts a numbered item, and
 either follows it directly (a PDF conversion has no blank lines) or only blank lines
-lie between and the line does not end a sentence (the sample's wrapped lines).
+and stray page numbers lie between and the line does not end a sentence (the
+sample's wrapped lines, a paragraph cut by a page break).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from budget_warehouse.extract.segment import Segmented, plain
+from budget_warehouse.extract.segment import PAGE_NUMBER_RE, Segmented, plain
 
 _ENDS = ("。", "！", "？", "!", "?", "：", ":")
 _ITEM_START = re.compile(
@@ -36,16 +37,22 @@ class Paragraph:
         return [(m.start(), m.group(0)) for m in _SENTENCE.finditer(self.text) if m.group(0).strip()]
 
 
+def _blank(line: str) -> bool:
+    """Blank, or a stray page number (a page break inside a paragraph)."""
+    text = plain(line).replace(" ", "")
+    return not text or bool(PAGE_NUMBER_RE.match(text))
+
+
 def paragraphs(seg: Segmented) -> list[Paragraph]:
     out: list[Paragraph] = []
     current: Paragraph | None = None
     previous_line = 0
     for n in seg.prose:
         text = plain(seg.lines[n - 1]).strip()
-        if not text:
+        if _blank(text):
             continue
         heading = n in seg.headings
-        only_blanks_between = all(not seg.lines[k].strip() for k in range(previous_line, n - 1))
+        only_blanks_between = all(_blank(seg.lines[k]) for k in range(previous_line, n - 1))
         joins = (
             current is not None
             and only_blanks_between

@@ -25,10 +25,10 @@ _TEMPLATE = re.compile(
 _EMPTY_REASON = re.compile(r"主要(?:原因|用于)(?:是|为|有)?\s*[：:]?\s*[。；;]")
 _MISSING_PERCENT = re.compile(r"(?:增长|下降|降低|占)\s*\d+\.\d+(?=\s*[。；;，,])")
 _DOUBLED = re.compile(r"[。，；、！？,;][。，；、！？,;]")
-_BLANK = re.compile(r"(?<=[为是排计达共])[\s　]*(?:万元|亿元)|(?:占|增长|下降|增加|减少)[\s　]*[%％]")
+_BLANK = re.compile(r"[为是排计达共][\s　]*(?:万元|亿元)|(?:占|增长|下降|增加|减少)[\s　]*[%％]")
 
 _YEAR = r"((?:19|20)\d{2})\s*年"
-_RANGE_BEFORE = re.compile(r"[-—－–~～至到]\s*$")
+_RANGE_BEFORE = re.compile(r"(?<!截)[-—－–~～至到]\s*$")
 _RANGE_AFTER = re.compile(r"^(?:度)?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?\s*[-—－–~～至到]")
 _YEAR_CONTEXTS = (
     ("comparison", re.compile(r"(?:比|较|与|同)\s*" + _YEAR + "度?")),
@@ -64,6 +64,9 @@ def read_wording(seg: Segmented, paras: list[Paragraph]) -> list[TextFinding]:
         out.append(TextFinding(f"w{len(out) + 1:03d}", line, kind, excerpt.strip(), text.strip(), hides_amount, **year))
 
     for para in paras:
+        for m in _DOUBLED.finditer(para.text):  # across the sentence split: 。。 ends two "sentences"
+            context = para.text[max(0, m.start() - 40) : m.end() + 40]
+            add(para.line_at(m.start()), "doubled_punct", para.text[max(0, m.start() - 8) : m.end() + 2], context)
         for offset, sentence in para.sentences():
             line = lambda m: para.line_at(offset + m.start())  # noqa: E731
             for m in _PLACEHOLDER.finditer(sentence):
@@ -72,12 +75,10 @@ def read_wording(seg: Segmented, paras: list[Paragraph]) -> list[TextFinding]:
                 ("template_text", _TEMPLATE, False),
                 ("empty_reason", _EMPTY_REASON, False),
                 ("missing_percent", _MISSING_PERCENT, False),
-                ("doubled_punct", _DOUBLED, False),
                 ("blank_amount", _BLANK, True),
             ):
                 for m in pattern.finditer(sentence):
-                    excerpt = sentence[max(0, m.start() - 8) : m.end() + 2] if kind == "doubled_punct" else m.group(0)
-                    add(line(m), kind, excerpt, sentence, hides_amount=hides)
+                    add(line(m), kind, m.group(0), sentence, hides_amount=hides)
             if para.lines[0] in seg.headings and len(para.lines) == 1:
                 continue  # a heading: its years are listed below, as a heading's
             for pos, year, context in _years(sentence, _YEAR_CONTEXTS):

@@ -16,7 +16,8 @@
 --                         a full date lies within a year of the document's year
 --   tx_renamed_class_name (WARN) a functional class name the national classification had renamed
 --                         before the document's year (seed_functional_subject: a code whose name
---                         changed), used in the document's text
+--                         changed), used in the document's text (a name under 8 characters only
+--                         with its code or marked （类）/（款）/（项）)
 -- Findings of the first five kinds are instances only where found (status fail); every year
 -- mentioned is an instance (pass or fail).
 with findings as (
@@ -99,7 +100,10 @@ renamed_used as (
     from {{ ref('stg_lines') }} as l
     join documents as d using (document_id)
     join renamed as r on d.year > r.valid_to_year and contains(l.text, r.old_name)
-    where not exists (
+    -- a short name (扶贫) is also a common word: only with its code or marked as a class
+    where (length(r.old_name) >= 8 or contains(l.text, r.code)
+           or regexp_matches(l.text, r.old_name || '\s*[（(](类|款|项)[）)]'))
+      and not exists (
         -- an old name inside a name valid in the document's year is that name, not the old one
         select 1 from {{ ref('seed_functional_subject') }} as v
         where v.name <> r.old_name and contains(v.name, r.old_name) and contains(l.text, v.name)
