@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from tests.faults import rename_department, replace_text
 
 from budget_warehouse.corpus import Layout, generate, render
 from budget_warehouse.corpus.text_faults import TEXT_FAULT_KINDS, inject_text
@@ -203,7 +204,15 @@ def text_wh(tmp_path_factory, sample_text, final_text) -> TextWarehouse:
         "final": prose_document(final_text, FINAL.name),
         # line 962-963: «…支出决算为1511.89万元。决算数小于预算数…» turned false
         "final_greater": prose_document(
-            _replace_on_line(final_text, 963, "决算数小于预算数", "决算数大于预算数"), "greater.txt", "财政局乙"
+            replace_text(final_text, 963, "决算数小于预算数", "决算数大于预算数"), "greater.txt", "财政局乙"
+        ),
+        # sample line 298, table 5: 2101102 事业单位医疗 printed as 2107102 (tables 3 print 2101102)
+        "sample_code_typo": extract(
+            rename_department(replace_text(sample_text, 298, "2101102", "2107102"), "工信甲"), source_name="typo.txt"
+        ),
+        # sample line 377, table 9: 公务接待费 1.20 left blank; the prose (line 457) states 1.2 万元
+        "sample_three_public_blank": extract(
+            rename_department(replace_text(sample_text, 377, "1.20", ""), "工信乙"), source_name="blank.txt"
         ),
     }
     for seed in GENERATED_CLEAN_SEEDS:
@@ -220,13 +229,6 @@ def text_wh(tmp_path_factory, sample_text, final_text) -> TextWarehouse:
     result = build_warehouse(staging, tmp / "warehouse.duckdb", select=RULES_LAYER)
     assert result.passed, result.failed_tests
     return TextWarehouse(tmp / "warehouse.duckdb", docs, faults)
-
-
-def _replace_on_line(text: str, line: int, old: str, new: str) -> str:
-    lines = text.split("\n")
-    assert lines[line - 1].count(old) == 1, lines[line - 1]
-    lines[line - 1] = lines[line - 1].replace(old, new)
-    return "\n".join(lines)
 
 
 def test_sample_raises_nothing_false(text_wh):
@@ -261,6 +263,22 @@ def test_a_false_direction_word_is_a_break(text_wh):
         ("tx_direction_word", D("1511.89"), D("1560.05")),
     ]
     assert "决算数大于预算数" in fails[0]["left_label"] and 962 in fails[0]["source_lines"]
+
+
+def test_a_code_typo_is_found(text_wh):
+    fails = text_wh.text_instances("sample_code_typo", "status = 'fail'")
+    assert [(r["rule_id"], r["table_id"], r["code"]) for r in fails] == [("tx_code_typo", "t05", "2107102")]
+    assert "«2101102» (t03)" in fails[0]["right_label"] and 298 in fails[0]["source_lines"]
+
+
+def test_three_public_prose_against_a_blank_cell(text_wh):
+    # the 三公 table against the prose is the prose family's pr_three_public; a blank cell
+    # where the prose states an amount compares with 0 and fails
+    rows = text_wh.rows(
+        "select left_value, right_value from dq_rule_instance where document_id = ? and rule_id = 'pr_three_public'"
+        " and status = 'fail'", text_wh.ids["sample_three_public_blank"])
+    assert [(r["left_value"], r["right_value"]) for r in rows] == [(D("1.2"), D("0"))]
+    assert not text_wh.text_instances("sample_three_public_blank", "status = 'fail'")
 
 
 def test_clean_generated_documents_raise_nothing(text_wh):

@@ -18,6 +18,9 @@
 --                         before the document's year (seed_functional_subject: a code whose name
 --                         changed), used in the document's text (a name under 8 characters only
 --                         with its code or marked （类）/（款）/（项）)
+--   tx_code_typo          (WARN) a subject code printed in one table only, while the other tables
+--                         print a code one digit away from it (or the same 款 and 项 digits under
+--                         another 类: 7 11 02 for 210 11 02) and not that one
 -- Findings of the first five kinds are instances only where found (status fail); every year
 -- mentioned is an instance (pass or fail).
 with findings as (
@@ -109,6 +112,41 @@ renamed_used as (
         where v.name <> r.old_name and contains(v.name, r.old_name) and contains(l.text, v.name)
           and d.year between v.valid_from_year and coalesce(v.valid_to_year, 9999)
     )
+),
+
+codes as (
+    select document_id, subject_code as code, table_id, min(source_line) as source_line
+    from {{ ref('stg_cells') }}
+    where subject_code is not null
+    group by all
+),
+
+single_table_codes as (
+    select * from codes
+    qualify count(*) over (partition by document_id, code) = 1
+),
+
+code_typos as (
+    -- a code printed in one table only, while a code one digit away (or with the same 款 and 项
+    -- digits under another 类) is printed in other tables but not in that one
+    select
+        'tx_code_typo' as rule_id, x.document_id, 'subject' as table_kind, x.table_id,
+        x.table_id || ' code ' || x.code as location,
+        cast(null as varchar) as unit_code, x.code, [x.source_line, min(y.source_line)] as source_lines,
+        x.table_id || ' prints «' || x.code || '» (only there)' as left_label, cast(null as decimal(20, 6)) as left_value,
+        'the other tables print «' || y.code || '» (' || string_agg(distinct y.table_id, ', ' order by y.table_id) || ')' as right_label,
+        cast(null as decimal(20, 6)) as right_value,
+        cast(0 as decimal(24, 10)) as tolerance, 'eq' as comparison,
+        'a code printed in one table only, next to one the other tables print: a typo?' as base_note
+    from single_table_codes as x
+    join codes as y
+      on y.document_id = x.document_id and y.code <> x.code and y.table_id <> x.table_id
+     and ((length(y.code) = length(x.code) and hamming(y.code, x.code) = 1)
+          or (length(y.code) <> length(x.code) and length(x.code) >= 4 and length(y.code) >= 4
+              and right(y.code, 4) = right(x.code, 4)))
+    where not exists (select 1 from codes as z
+                      where z.document_id = x.document_id and z.table_id = x.table_id and z.code = y.code)
+    group by x.document_id, x.table_id, x.code, x.source_line, y.code
 )
 
 select * from ({{ dq_finish('words', status="'fail'") }})
@@ -116,3 +154,5 @@ union all
 select * from ({{ dq_finish('years', status="case when finishing.holds then 'pass' else 'fail' end") }})
 union all
 select * from ({{ dq_finish('renamed_used', status="'fail'") }})
+union all
+select * from ({{ dq_finish('code_typos', status="'fail'") }})
