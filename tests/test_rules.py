@@ -463,7 +463,9 @@ def test_absent_table_is_a_finding_and_a_table_printed_as_none_is_present(batch_
 def test_unit_slip(batch_wh):
     new = {key: row for key, row in batch_wh.fails("unit_slip").items() if key not in batch_wh.fails("sample")}
     location = "line 393 «工信部门收入预算为» (c008)"
-    assert set(new) == {("pr_total_revenue", location), ("sn_unit_slip", location)}
+    # and the text family: 0.859956 万元 "比上年增加 528.35 万元" implies last year's amount was negative
+    assert set(new) == {("pr_total_revenue", location), ("sn_unit_slip", location),
+                        ("tx_change_base", "line 393 «工信部门收入预算为» (s001)")}
     assert new[("pr_total_revenue", location)]["difference"] == Decimal("0.859956") - Decimal("8599.56")
     slip = new[("sn_unit_slip", location)]
     assert (slip["severity"], slip["left_value"], slip["right_value"]) == ("WARN", Decimal("0.859956"), Decimal("8599.56"))

@@ -3,6 +3,7 @@
 Extraction is tested on the sample and on the shared 决算 PDF's PyMuPDF text
 (tests/fixtures/real/, read by hand), the rules in ONE dbt build over:
 - the sample (a real 2019 预算): nothing false;
+- the shared 2026 预算 PDF's text: only its real mistakes (each read by hand);
 - the 决算 PDF's text at the library level (its tables are not read from this
   text form: the document is assembled from the extractor's prose functions), which
   must raise its one real break, 财政拨款收入支出总计0.3万元, and nothing else; and the
@@ -39,6 +40,7 @@ from budget_warehouse.staging import write_document, write_empty_templates
 
 ROOT = Path(__file__).resolve().parents[1]
 FINAL = ROOT / "tests" / "fixtures" / "real" / "shanghai-putuo-finance-2024-department-final-accounts.pymupdf.txt"
+BUDGET = ROOT / "tests" / "fixtures" / "real" / "shanghai-putuo-justice-2026-department-budget.pymupdf.txt"
 CATALOGUE = ROOT / "dbt_project" / "seeds" / "rule_catalogue.csv"
 RULES_LAYER = (
     "+dq_rule_instance,resource_type:model +dq_rule_instance,resource_type:seed "
@@ -63,18 +65,18 @@ FINAL_CHANGES = {
 GENERATED_CLEAN_SEEDS = range(200, 206)
 
 
-def prose_document(text: str, name: str, department: str = "财政局") -> ExtractedDocument:
-    """The 决算 text as the extractor's prose functions read it (no table is recognised in this form).
+def prose_document(text: str, name: str, department: str = "财政局", year: int = 2024, phase: str = "决算") -> ExtractedDocument:
+    """A PDF's PyMuPDF text as the extractor's prose functions read it (no table is recognised in this form).
 
-    Its title is printed over two lines («上海市普陀区财政局» / «2024年度部门决算»), so the
-    metadata is given here, as read from the cover.
+    The covers print the title over two lines («上海市普陀区财政局» / «2024年度部门决算»), so
+    the metadata is given here, as read from the cover.
     """
     seg = segment(text)
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     meta = DocumentMeta(
-        document_id=document_id("上海市普陀区", department, 2024, "决算", content_hash),
-        content_hash=content_hash, source_name=name, region="上海市普陀区", department=department, year=2024,
-        phase="决算", title=f"上海市普陀区{department}2024年度部门决算", encoding="utf-8", line_count=len(seg.lines),
+        document_id=document_id("上海市普陀区", department, year, phase, content_hash),
+        content_hash=content_hash, source_name=name, region="上海市普陀区", department=department, year=year,
+        phase=phase, title=f"上海市普陀区{department}{year}年度部门{phase}", encoding="utf-8", line_count=len(seg.lines),
     )
     doc = ExtractedDocument(meta=meta, lines=[SourceLine(n, line) for n, line in enumerate(seg.lines, 1) if line.strip()])
     doc.claims = extract_claims(seg, exclude_lines=set())
@@ -215,6 +217,7 @@ def text_wh(tmp_path_factory, sample_text, final_text) -> TextWarehouse:
             rename_department(replace_text(sample_text, 377, "1.20", ""), "工信乙"), source_name="blank.txt"
         ),
     }
+    docs["budget"] = prose_document(BUDGET.read_text(encoding="utf-8"), BUDGET.name, "司法局", 2026, "预算")
     for seed in GENERATED_CLEAN_SEEDS:
         truth = generate(seed)
         docs[f"clean{seed}"] = extract(render(truth, Layout.random(random.Random(seed))), source_name=f"clean{seed}.txt")
@@ -255,6 +258,29 @@ def test_final_accounts_raise_their_real_break_and_nothing_else(text_wh):
     assert counts["tx_direction_word"] == 13 + 3  # 13 决算/预算 sentences, 3 changes with their %
     assert counts["tx_stated_pct"] == 2 + 3  # 完成预算的 98.20% and 0%, the 3 changes' %
     assert counts["tx_contents_vs_body"] == 9 and counts["tx_table_note_fits"] == 2
+
+
+def test_the_2026_budget_raises_its_real_breaks(text_wh):
+    """The shared 2026 预算 PDF's text: every failure read by hand in the PDF is a real mistake."""
+    fails = text_wh.text_instances("budget", "status = 'fail'")
+    assert sorted((r["rule_id"], min(r["source_lines"])) for r in fails) == [
+        # 2025年当年预算执行数为43269.3万元，2026年预算安排3845.49万元，比2025年…增加17.62%:
+        # 3845.49 is less than 43269.3 (17.62% fits 3269.3: a typo of the prior amount)
+        ("tx_direction_word", 84),
+        # «…运行维护等方面的支出。。»
+        ("tx_doubled_punct", 82),
+        # «比2026年预算增加793.14万元» (×3) and «与2026年预算持平» (×2) in the 2026 budget: the
+        # comparison is with 2025
+        ("tx_prose_year", 66), ("tx_prose_year", 68), ("tx_prose_year", 69), ("tx_prose_year", 69),
+        ("tx_prose_year", 70),
+        # «医疗卫生与计划生育支出（210类）», 卫生健康支出 since 2019
+        ("tx_renamed_class_name", 96),
+        ("tx_stated_pct", 84),  # the same sentence: |3845.49 − 43269.3| ÷ 43269.3 = 91.11%, not 17.62%
+        ("tx_stated_pct", 92),  # 77.99 → 91.97 is +17.93%, printed 17.66% (line 89's figure)
+        ("tx_stated_pct", 99),  # 198.34 → 201.50 is +1.59%, printed 5.27%
+    ]
+    passing = text_wh.text_instances("budget", "rule_id = 'tx_stated_pct' and status <> 'fail'")
+    assert len(passing) == 10  # the other stated changes of the subject paragraphs hold
 
 
 def test_a_false_direction_word_is_a_break(text_wh):

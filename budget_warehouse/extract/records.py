@@ -207,7 +207,8 @@ class Statement:
     left is the 决算 amount, right the 预算 amount.
     kind ``change``: an amount with its stated change (``…为X万元，比上年增加Z万元，增长P%``);
     left is the amount, the base (last year) is implied: left − change (increase) or
-    left + change (decrease).
+    left + change (decrease); or both years' amounts with the % between them: right is
+    last year's amount and there is no change amount.
     kind ``total``: a 收入支出总计 stated in the prose (left), with the qualifier of the
     total (``财政拨款`` …, empty for the whole department) in ``right_label``.
     """

@@ -8,6 +8,8 @@
   Z万元，增长P%``); the amount is the last one before the comparison in the same
   sentence, or the head amount of the previous sentence when the comparison opens
   its own sentence (``…总计2995.39万元。与2023年度相比，收入支出总计减少56.95万元``);
+  or both years' amounts with the % between them (``2025年当年预算执行数为1690.69万元，
+  2026年预算安排1672.67万元，比2025年预算执行数减少1.07%``; right is last year's);
 - total: a 收入支出总计 stated in the prose, with its qualifier (财政拨款 …).
 The identities themselves are evaluated by dbt (models/checks/chk_text_statements.sql).
 """
@@ -39,6 +41,13 @@ _CHANGE = re.compile(
     r"[^，,。；;：:\d%％]{0,30}?(增加|减少|增长|下降|降低)\s*" + _NUMBER + r"\s*(万元|亿元|元)"
     r"(?:[，,]\s*(增长|下降|降低|增加|减少)\s*" + _NUMBER + r"\s*[%％])?"
 )
+# "…上年X万元，本年Y万元，比上年增长P%": a % after both amounts of the two years
+_CHANGE_PCT = re.compile(
+    r"(?:比|较|与|同)\s*(?:上年|上一年|去年|(?:19|20)\d{2}\s*年度?)[^，,。；;：:\d%％]{0,30}?(增加|减少|增长|下降|降低)\s*"
+    + _NUMBER + r"\s*[%％]"
+)
+_LABEL_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_PRIOR_WORDS = re.compile(r"上年|上一年|去年")
 _UP = ("增加", "增长")
 _TOTAL = re.compile(r"(?:收入支出|收支)(?:决算|预算)?(?:总计|总额)\s*(?:为|是|达)?$")
 _QUALIFIERS = ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款", "财政拨款")
@@ -103,6 +112,7 @@ def extract_statements(paras: list[Paragraph]) -> list[Statement]:
         for i, (offset, sentence) in enumerate(sentences):
             _compare(b, para, sentences, i)
             _changes(b, para, sentences, i)
+            _two_year_changes(b, para, sentences, i)
             for a in _amounts(sentence):
                 if _TOTAL.search(a.label):
                     qualifier = next((q for q in _QUALIFIERS if q in a.label), "")
@@ -171,3 +181,32 @@ def _changes(b: _Builder, para: Paragraph, sentences: list[tuple[int, str]], i: 
               change_printed=printed, change_amount=change * SCALE_TO_WAN[unit], change_decimals=change_decimals,
               change_unit=unit, pct_word=pword, pct_direction=("increase" if pword in _UP else "decrease") if pword else None,
               pct_printed=pprinted, pct=pct, pct_decimals=pct_decimals)
+
+
+def _prior(a: _Amount, b: _Amount) -> tuple[_Amount, _Amount] | None:
+    """(this year's, last year's) of two amounts, from the years or 上年 in their labels."""
+    ya, yb = (_LABEL_YEAR.search(x.label) for x in (a, b))
+    if ya and yb and ya.group(1) != yb.group(1):
+        return (a, b) if ya.group(1) > yb.group(1) else (b, a)
+    pa, pb = (bool(_PRIOR_WORDS.search(x.label)) for x in (a, b))
+    if pa != pb:
+        return (b, a) if pa else (a, b)
+    return None
+
+
+def _two_year_changes(b: _Builder, para: Paragraph, sentences: list[tuple[int, str]], i: int) -> None:
+    offset, sentence = sentences[i]
+    for m in _CHANGE_PCT.finditer(sentence):
+        amounts = _amounts(_head(sentence[: m.start()]))
+        pair = _prior(*amounts[-2:]) if len(amounts) >= 2 else None
+        if pair is None:
+            continue
+        this, last = pair
+        word, printed = m.group(1), m.group(2)
+        pct, pct_decimals = _pct(printed)
+        direction = "increase" if word in _UP else "decrease"
+        b.add(para, offset, sentence, kind="change",
+              left_label=this.label, left_printed=this.printed, left_amount=this.amount, left_decimals=this.decimals,
+              left_unit=this.unit, right_label=last.label, right_printed=last.printed, right_amount=last.amount,
+              right_decimals=last.decimals, right_unit=last.unit, direction=direction, direction_words=m.group(0),
+              pct_word=word, pct_direction=direction, pct_printed=printed, pct=pct, pct_decimals=pct_decimals)

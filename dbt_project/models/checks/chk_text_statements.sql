@@ -2,11 +2,12 @@
 -- What the prose asserts about two amounts (stg_statements), against those amounts:
 --   tx_direction_word  a direction word against the two amounts it compares (决算数小于预算数
 --                      needs 决算 < 预算 as printed; 等于 equal; 持平/基本持平 within 1% of 预算),
---                      and a change's 增加/减少 against its %'s 增长/下降 (the same way)
+--                      a change's 增加/减少 against its %'s 增长/下降 (the same way), and a
+--                      change between two stated years' amounts against them
 --   tx_stated_pct      a stated % against the amounts: 完成预算的 P% = 决算 ÷ 预算 × 100; a change's
 --                      P% = change ÷ base × 100, base = amount − change (增加) or amount + change
---                      (减少); within half a unit of P plus what the printed amounts' half units
---                      allow
+--                      (减少), or |this year − last year| ÷ last year when both are stated; within
+--                      half a unit of P plus what the printed amounts' half units allow
 --   tx_change_base     a stated change against its base: the base implied by the amount and the
 --                      change cannot be below 0 (预算0万元，比上年增加1421.25万元), and a change
 --                      from a base of 0 cannot carry a %
@@ -23,8 +24,9 @@ with s as (
         {{ half_unit('right_amount', 'right_decimals', amount_scale('right_unit')) }}     as h_right,
         {{ half_unit('change_amount', 'change_decimals', amount_scale('change_unit')) }}  as h_change,
         {{ half_unit('pct', 'pct_decimals', 'cast(1 as decimal(10, 4))') }}               as h_pct,
-        case direction when 'increase' then left_amount - change_amount
-                       when 'decrease' then left_amount + change_amount end                as base
+        case when kind = 'change' and change_amount is null then right_amount  -- last year's, stated
+             when direction = 'increase' then left_amount - change_amount
+             when direction = 'decrease' then left_amount + change_amount end           as base
     from {{ ref('stg_statements') }}
 ),
 
@@ -59,7 +61,20 @@ direction_words as (
            direction = pct_direction,
            'the change and its % must go the same way: «' || sentence || '»'
     from s
-    where kind = 'change' and pct_direction is not null
+    where kind = 'change' and pct_direction is not null and change_amount is not null
+    union all
+    select 'tx_direction_word', document_id, 'claims', null, location, null, null,
+           list_distinct([source_line, last_line]),
+           '«' || direction_words || '»: ' || left_label || ' ' || left_printed,
+           left_amount,
+           right_label || ' ' || right_printed,
+           right_amount,
+           h_left + h_right, 'eq',
+           case direction when 'increase' then left_amount > right_amount else left_amount < right_amount end,
+           'the words say ' || case direction when 'increase' then 'this year > last year' else 'this year < last year' end
+               || ': «' || sentence || '»'
+    from s
+    where kind = 'change' and change_amount is null
 ),
 
 stated_pct as (
@@ -85,24 +100,36 @@ stated_pct as (
            h_pct + 100 * (h_change * left_amount + h_left * change_amount) / (base * base),
            'eq', '«' || sentence || '»'
     from s
-    where kind = 'change' and pct is not null and base > h_left + h_change
+    where kind = 'change' and change_amount is not null and pct is not null and base > h_left + h_change
       and pct_direction = direction
+    union all
+    select 'tx_stated_pct', document_id, 'claims', null, location, null, null,
+           list_distinct([source_line, last_line]),
+           'stated «' || pct_word || pct_printed || '%»',
+           pct,
+           '|' || left_printed || ' − ' || right_printed || '| ÷ ' || right_printed || ' × 100',
+           cast(abs(left_amount - right_amount) * 100 / right_amount as decimal(20, 6)),
+           h_pct + 100 * (h_left * right_amount + h_right * left_amount) / (right_amount * right_amount),
+           'eq', '«' || sentence || '»'
+    from s
+    where kind = 'change' and change_amount is null and right_amount > h_right
 ),
 
 change_base as (
     select 'tx_change_base' as rule_id, document_id, 'claims' as table_kind, cast(null as varchar) as table_id,
            location, cast(null as varchar) as unit_code, cast(null as varchar) as code,
            list_distinct([source_line, last_line]) as source_lines,
-           'base implied: ' || left_label || ' ' || left_printed
-               || case direction when 'increase' then ' − ' else ' + ' end || change_printed as left_label,
+           case when change_amount is null then 'last year: ' || right_label || ' ' || right_printed
+                else 'base implied: ' || left_label || ' ' || left_printed
+                     || case direction when 'increase' then ' − ' else ' + ' end || change_printed end as left_label,
            base as left_value,
            case when pct is null then 'not below 0' else 'above 0 (a % is stated: ' || pct_printed || '%)' end as right_label,
            cast(0 as decimal(20, 6)) as right_value,
-           h_left + h_change as tolerance, 'ge' as comparison,
+           h_left + h_change + h_right as tolerance, 'ge' as comparison,
            case when base < -(h_left + h_change) then 'last year''s amount would be negative'
                 when pct is not null and base <= h_left + h_change then 'a change from a base of 0 has no %' end
                || ': «' || sentence || '»' as base_note,
-           base >= -(h_left + h_change) and (pct is null or base > h_left + h_change) as holds
+           base >= -(h_left + h_change) and (pct is null or base > h_left + h_change + h_right) as holds
     from s
     where kind = 'change'
 ),
