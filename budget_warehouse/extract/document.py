@@ -18,7 +18,7 @@ from budget_warehouse.extract.segment import segment
 from budget_warehouse.extract.tables import TableParser
 from budget_warehouse.extract.text_checks import read_text
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # 2: the text records (statements, text_findings, contents, table_notes)
 
 
 def extract_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedDocument:

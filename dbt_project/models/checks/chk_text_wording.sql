@@ -18,9 +18,10 @@
 --                         before the document's year (seed_functional_subject: a code whose name
 --                         changed), used in the document's text (a name under 8 characters only
 --                         with its code or marked （类）/（款）/（项）)
---   tx_code_typo          (WARN) a subject code printed in one table only, while the other tables
---                         print a code one digit away from it (or the same 款 and 项 digits under
---                         another 类: 7 11 02 for 210 11 02) and not that one
+--   tx_code_typo          (WARN) a subject code printed in one table only and not in the national
+--                         classification of the year, while the other tables print a code one digit
+--                         away from it (or the same 款 and 项 digits under another 类: 7 11 02 for
+--                         210 11 02) and not that one, a code of the classification or printed twice
 -- Findings of the first five kinds are instances only where found (status fail); every year
 -- mentioned is an instance (pass or fail).
 with findings as (
@@ -144,8 +145,16 @@ code_typos as (
      and ((length(y.code) = length(x.code) and hamming(y.code, x.code) = 1)
           or (length(y.code) <> length(x.code) and length(x.code) >= 4 and length(y.code) >= 4
               and right(y.code, 4) = right(x.code, 4)))
+    join documents as d on d.document_id = x.document_id
     where not exists (select 1 from codes as z
                       where z.document_id = x.document_id and z.table_id = x.table_id and z.code = y.code)
+      -- the typo is the code the national classification lacks; the other is in it, or printed
+      -- in two tables or more
+      and not exists (select 1 from {{ ref('seed_functional_subject') }} as n
+                      where n.code = x.code and d.year between n.valid_from_year and coalesce(n.valid_to_year, 9999))
+      and (exists (select 1 from {{ ref('seed_functional_subject') }} as n
+                   where n.code = y.code and d.year between n.valid_from_year and coalesce(n.valid_to_year, 9999))
+           or (select count(*) from codes as w where w.document_id = y.document_id and w.code = y.code) >= 2)
     group by x.document_id, x.table_id, x.code, x.source_line, y.code
 )
 
