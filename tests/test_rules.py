@@ -465,7 +465,7 @@ def test_unit_slip(batch_wh):
     location = "line 393 «工信部门收入预算为» (c008)"
     # and the text family: 0.859956 万元 "比上年增加 528.35 万元" implies last year's amount was negative
     assert set(new) == {("pr_total_revenue", location), ("sn_unit_slip", location),
-                        ("tx_change_base", "line 393 «工信部门收入预算为» (s001)")}
+                        ("tx_change_base", "line 393 «工信部门收入预算为» [change]")}
     assert new[("pr_total_revenue", location)]["difference"] == Decimal("0.859956") - Decimal("8599.56")
     slip = new[("sn_unit_slip", location)]
     assert (slip["severity"], slip["left_value"], slip["right_value"]) == ("WARN", Decimal("0.859956"), Decimal("8599.56"))

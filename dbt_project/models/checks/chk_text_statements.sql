@@ -19,7 +19,8 @@
 with s as (
     select
         *,
-        'line ' || source_line || ' «' || coalesce(nullif(trim(left_label), ''), kind) || '» (' || statement_id || ')' as location,
+        -- no ids in it: a location stays the same when another statement is added above
+        'line ' || source_line || ' «' || coalesce(nullif(trim(left_label), ''), kind) || '» [' || kind || ']' as location,
         {{ half_unit('left_amount', 'left_decimals', amount_scale('left_unit')) }}        as h_left,
         {{ half_unit('right_amount', 'right_decimals', amount_scale('right_unit')) }}     as h_right,
         {{ half_unit('change_amount', 'change_decimals', amount_scale('change_unit')) }}  as h_change,

@@ -40,7 +40,7 @@ words as (
             else 'tx_' || kind
         end as rule_id,
         document_id, 'claims' as table_kind, cast(null as varchar) as table_id,
-        'line ' || source_line || ' «' || excerpt || '» (' || finding_id || ')' as location,
+        'line ' || source_line || ' «' || excerpt || '»' as location,
         cast(null as varchar) as unit_code, cast(null as varchar) as code, [source_line] as source_lines,
         '«' || excerpt || '»' as left_label, cast(null as decimal(20, 6)) as left_value,
         case kind when 'placeholder' then 'filled-in text'
@@ -60,7 +60,7 @@ years as (
     select
         case when f.year_context = 'heading' then 'tx_heading_year' else 'tx_prose_year' end as rule_id,
         f.document_id, 'claims' as table_kind, cast(null as varchar) as table_id,
-        'line ' || f.source_line || ' «' || f.excerpt || '» [' || f.year_context || '] (' || f.finding_id || ')' as location,
+        'line ' || f.source_line || ' «' || f.excerpt || '» [' || f.year_context || ']' as location,
         cast(null as varchar) as unit_code, cast(null as varchar) as code, [f.source_line] as source_lines,
         f.year_context || ' year «' || f.excerpt || '»' as left_label,
         cast(f.year as decimal(20, 6)) as left_value,
