@@ -84,11 +84,6 @@ def _head(sentence: str) -> str:
     return sentence if cut < 0 else sentence[:cut]
 
 
-def _pct(printed: str) -> tuple:
-    value, decimals = parse_amount(printed)
-    return value, decimals
-
-
 class _Builder:
     def __init__(self):
         self.out: list[Statement] = []
@@ -150,7 +145,7 @@ def _compare(b: _Builder, para: Paragraph, sentences: list[tuple[int, str]], i: 
     ratio = _RATIO.search(head, max(final.end, budget.end))
     if found is None and ratio is None:
         return
-    pct, pct_decimals = _pct(ratio.group(1)) if ratio else (None, 0)
+    pct, pct_decimals = parse_amount(ratio.group(1)) if ratio else (None, 0)
     b.add(para, offset, sentence, kind="compare",
           left_label=final.label, left_printed=final.printed, left_amount=final.amount, left_decimals=final.decimals,
           left_unit=final.unit, right_label=budget.label, right_printed=budget.printed, right_amount=budget.amount,
@@ -174,7 +169,7 @@ def _changes(b: _Builder, para: Paragraph, sentences: list[tuple[int, str]], i: 
             continue
         word, printed, unit, pword, pprinted = m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)
         change, change_decimals = parse_amount(printed)
-        pct, pct_decimals = _pct(pprinted) if pprinted else (None, 0)
+        pct, pct_decimals = parse_amount(pprinted) if pprinted else (None, 0)
         b.add(para, offset, sentence, kind="change",
               left_label=base.label, left_printed=base.printed, left_amount=base.amount, left_decimals=base.decimals,
               left_unit=base.unit, direction="increase" if word in _UP else "decrease", direction_words=m.group(0),
@@ -203,7 +198,7 @@ def _two_year_changes(b: _Builder, para: Paragraph, sentences: list[tuple[int, s
             continue
         this, last = pair
         word, printed = m.group(1), m.group(2)
-        pct, pct_decimals = _pct(printed)
+        pct, pct_decimals = parse_amount(printed)
         direction = "increase" if word in _UP else "decrease"
         b.add(para, offset, sentence, kind="change",
               left_label=this.label, left_printed=this.printed, left_amount=this.amount, left_decimals=this.decimals,
