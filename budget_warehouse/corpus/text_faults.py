@@ -39,7 +39,7 @@ TEXT_FAULT_KINDS = (
     "contents_missing",  # a 目录 entry for a table the body does not print
     "contents_order",  # two 目录 entries swapped
     "empty_table_note",  # an empty table printed as a blank grid, without 无 or a note
-    "table_note_fits",  # a blank grid whose note speaks of other funds
+    "table_note_fits",  # an empty table whose note speaks of other funds
 )
 
 _SEED = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "seed_functional_subject.csv"
@@ -50,8 +50,9 @@ _CHANGE = re.compile(r"(?P<x>" + _NUM + r")(?P<s1>\s*)万元，比上年(?P<word
 
 # a 目录 line of a table: "六、政府性基金拨款支出预算表<TAB>11" (any numbering, no bold)
 _CONTENTS_ENTRY = re.compile(r"^(?!<b>)[^\t]+(?:表|清单|目录)\t\d+$")
-# the 无 row of an empty table printed as tab rows
-_EMPTY_ROW = re.compile(r"^(?:\t)*无(?:\t)+$")
+# the 无 row of an empty table printed as tab rows, 无 in the code column (政府性基金 table)
+_EMPTY_ROW = re.compile(r"^无(?:\t)+$")
+_BLANK_ROW_CODE = "2120801"  # 征地和拆迁补偿支出, a 政府性基金 subject
 
 
 def _lines(text: str) -> list[str]:
@@ -176,18 +177,15 @@ def inject_text(truth: DocumentTruth, rng: random.Random, kind: str, layout: Lay
             lines[a], lines[b] = f"{tb}\t{pa}", f"{ta}\t{pb}"
             found("tx_contents_vs_body", a, tb)
             found("tx_contents_vs_body", b, ta)
-    else:  # an empty table printed as a grid of zeros (its 无 row → 合计 0 …), and for
-        # table_note_fits with a note about other funds under it
+    else:  # an empty table: 无 in its code column → a subject row with blank amounts (a blank grid)
         marks = [j for j, line in enumerate(lines) if _EMPTY_ROW.match(line)]
         if not marks:
-            raise ValueError("no table printed as a 无 row")
+            raise ValueError("no table printed as a 无 row in its code column")
         j = rng.choice(marks)
-        cells = lines[j].split("\t")
-        at = cells.index("无")
-        lines[j] = "\t".join(cells[:at] + ["合计"] + ["0" if not c else c for c in cells[at + 1 :]])
         if kind == "empty_table_note":
+            lines[j] = lines[j].replace("无", _BLANK_ROW_CODE, 1)
             found("tx_empty_table_note", None, "no note")
-        else:
+        else:  # keep the 无, add a note about other funds under the table
             end = j
             while end + 1 < len(lines) and ("\t" in lines[end + 1] or "<t" in lines[end + 1].lower()):
                 end += 1

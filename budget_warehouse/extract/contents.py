@@ -69,7 +69,7 @@ def read_contents(seg: Segmented, kinds: list[str | None]) -> list[ContentsEntry
 def read_table_notes(seg: Segmented, doc: ExtractedDocument) -> list[TableNote]:
     """Notes (注：… / 说明：…) with the nearest table title above them."""
     titles = _body_titles(seg, after=0)
-    valued = {c.table_id for c in doc.cells if c.amount}
+    valued = {c.table_id for c in doc.cells if c.amount is not None}
     by_title_line = {t.title_line: t for t in doc.tables}
     out = []
     for n in seg.prose:

@@ -277,7 +277,7 @@ class TableNote:
     text: str
     title: str  # the nearest table title above the note
     title_line: int
-    table_empty: bool | None  # whether that table prints no amount other than 0 (None: table not parsed)
+    table_empty: bool | None  # whether that table prints no amount, blank cells only (None: table not parsed)
 
 
 @dataclass(slots=True)

@@ -3,8 +3,9 @@
 --   tx_contents_vs_body    every table the 目录 lists is printed in the body, under the same title
 --                          and in the 目录's order (a listed table missing from the body, printed
 --                          under other words, or out of order fails)
---   tx_empty_table_note    (WARN) a standard table that prints no amount (blank or 0 cells only)
---                          says why: 无, or a note under it (注：…本表无数据。)
+--   tx_empty_table_note    (WARN) a standard table that prints no amount (blank cells only; a
+--                          table of zeros states zeros) says why: 无, or a note under it
+--                          (注：…本表无数据。)
 --   tx_table_note_fits     a note under a table fits it: a note naming another kind of funds
 --                          (政府性基金, 国有资本经营, 三公 …) than the table's title, or saying the
 --                          table is empty (空表, 无数据) under a table that prints amounts, fails
@@ -67,7 +68,7 @@ tables as (
     select
         t.*,
         exists (select 1 from {{ ref('stg_cells') }} as c
-                where c.document_id = t.document_id and c.table_id = t.table_id and c.amount <> 0) as has_amounts
+                where c.document_id = t.document_id and c.table_id = t.table_id and c.amount is not null) as has_amounts
     from {{ ref('stg_tables') }} as t
     where t.table_kind <> 'unrecognised'
 ),
