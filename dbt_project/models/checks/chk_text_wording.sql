@@ -7,12 +7,12 @@
 --   tx_missing_percent    (WARN) a rate without its % (增长13.95。)
 --   tx_doubled_punct      (WARN) doubled punctuation (。。 ，。)
 --   tx_heading_year       a year in a heading against the document's year: a heading that names
---                         the 预算/决算 must name the document's year; another heading may name it or
---                         the year before
+--                         the document (部门预算, 决算表, 预算情况说明 …) must name the document's year;
+--                         another heading (2025年预算执行情况) may name it or the year before
 --   tx_prose_year         (WARN) a year the prose mentions against the document's year and phase:
 --                         a comparison (比/与 YYYY年) is with the year before; an as-of date (截至 …)
 --                         is the end of the year (决算) or of the year before or the year (预算);
---                         a YYYY年度 is the year or the next (决算), the year or the one before (预算);
+--                         a YYYY年度 is the year or the next (决算), within a year of it (预算);
 --                         a full date lies within a year of the document's year
 --   tx_renamed_class_name (WARN) a functional class name the national classification had renamed
 --                         before the document's year (seed_functional_subject: a code whose name
@@ -70,12 +70,13 @@ years as (
         '«' || f.text || '»' as base_note,
         case f.year_context
             when 'heading' then f.year = d.year
-                or (f.year = d.year - 1 and not regexp_matches(f.text, '预算|决算'))
+                or (f.year = d.year - 1
+                    and not regexp_matches(f.text, '(部门|单位)(预算|决算)|(预算|决算)(表|情况说明|编制说明|公开)'))
             when 'comparison' then f.year = d.year - 1
             when 'as_of' then (d.phase = '决算' and f.year = d.year)
                 or (d.phase <> '决算' and f.year in (d.year - 1, d.year))
             when 'year_of' then (d.phase = '决算' and f.year in (d.year, d.year + 1))
-                or (d.phase <> '决算' and f.year in (d.year - 1, d.year))
+                or (d.phase <> '决算' and f.year between d.year - 1 and d.year + 1)
             when 'date' then f.year between d.year - 1 and d.year + 1
         end as holds
     from findings as f
