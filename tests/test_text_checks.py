@@ -41,6 +41,7 @@ from budget_warehouse.staging import write_document, write_empty_templates
 ROOT = Path(__file__).resolve().parents[1]
 FINAL = ROOT / "tests" / "fixtures" / "real" / "shanghai-putuo-finance-2024-department-final-accounts.pymupdf.txt"
 BUDGET = ROOT / "tests" / "fixtures" / "real" / "shanghai-putuo-justice-2026-department-budget.pymupdf.txt"
+BUDGET_LAYOUT = BUDGET.with_name("shanghai-putuo-justice-2026-department-budget.layout.txt")
 CATALOGUE = ROOT / "dbt_project" / "seeds" / "rule_catalogue.csv"
 RULES_LAYER = (
     "+dq_rule_instance,resource_type:model +dq_rule_instance,resource_type:seed "
@@ -218,6 +219,8 @@ def text_wh(tmp_path_factory, sample_text, final_text) -> TextWarehouse:
         ),
     }
     docs["budget"] = prose_document(BUDGET.read_text(encoding="utf-8"), BUDGET.name, "司法局", 2026, "预算")
+    # the full document path on the same PDF converted by pdftotext -layout (formats.py, tables read)
+    docs["budget_layout"] = extract(BUDGET_LAYOUT.read_text(encoding="utf-8"), source_name=BUDGET_LAYOUT.name)
     for seed in GENERATED_CLEAN_SEEDS:
         truth = generate(seed)
         docs[f"clean{seed}"] = extract(render(truth, Layout.random(random.Random(seed))), source_name=f"clean{seed}.txt")
@@ -281,6 +284,9 @@ def test_the_2026_budget_raises_its_real_breaks(text_wh):
     ]
     passing = text_wh.text_instances("budget", "rule_id = 'tx_stated_pct' and status <> 'fail'")
     assert len(passing) == 10  # the other stated changes of the subject paragraphs hold
+    # through the whole extractor (pdftotext -layout text, its tables read): the same mistakes
+    layout = text_wh.text_instances("budget_layout", "status = 'fail'")
+    assert sorted(r["rule_id"] for r in layout) == sorted(r["rule_id"] for r in fails)
 
 
 def test_a_false_direction_word_is_a_break(text_wh):

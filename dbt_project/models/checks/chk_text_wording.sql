@@ -149,10 +149,11 @@ code_typos as (
     join documents as d on d.document_id = x.document_id
     where not exists (select 1 from codes as z
                       where z.document_id = x.document_id and z.table_id = x.table_id and z.code = y.code)
-      -- the typo is the code the national classification lacks; the other is in it, or printed
-      -- in two tables or more
+      -- the typo is the code the national classification lacks (an economic class code read in a
+      -- table's code column is no typo either); the other is in it, or printed in two tables or more
       and not exists (select 1 from {{ ref('seed_functional_subject') }} as n
                       where n.code = x.code and d.year between n.valid_from_year and coalesce(n.valid_to_year, 9999))
+      and not exists (select 1 from {{ ref('seed_economic_class') }} as n where n.code = x.code)
       and (exists (select 1 from {{ ref('seed_functional_subject') }} as n
                    where n.code = y.code and d.year between n.valid_from_year and coalesce(n.valid_to_year, 9999))
            or (select count(*) from codes as w where w.document_id = y.document_id and w.code = y.code) >= 2)
