@@ -15,7 +15,7 @@ from budget_warehouse.document_name import document_name_of
 from budget_warehouse.report.data import ReportData
 from budget_warehouse.report.svg import amount_text
 
-FAMILIES = ("within_table", "cross_table", "prose", "presence", "sanity", "year_over_year")
+FAMILIES = ("within_table", "cross_table", "prose", "presence", "sanity", "year_over_year", "text")
 SEVERITY_COLOURS = (("ERROR", "#c2473f"), ("WARN", "#e0a030"))
 BASIC_EXCLUDED = ("total", "project")  # table 3's kind columns that are not parts of 基本支出
 ITEM_NUMBERING = re.compile(r"^(?:其中[:：])?\s*(?:[0-9一二三四五六七八九十]+[、.．]|[（(][0-9]+[）)])\s*")  # "其中：（1）"
