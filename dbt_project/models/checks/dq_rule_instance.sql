@@ -10,6 +10,7 @@
     'chk_presence',
     'chk_sanity_amounts', 'chk_sanity_codes', 'chk_sanity_other',
     'chk_year_over_year',
+    'chk_text_statements', 'chk_text_wording', 'chk_text_structure',
 ] %}
 with instances as (
     {%- for model in rule_models %}
