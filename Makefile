@@ -10,7 +10,7 @@ SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 export GX_ANALYTICS_ENABLED = false
 export DO_NOT_TRACK = 1
 
-.PHONY: run test bench dev clean setup docs
+.PHONY: run test bench bench-large dev clean setup docs
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ docs: $(STAMP)
 ## Benchmarks: extraction speed, end-to-end ingest of a generated corpus (figures go in the README).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+## The same at 10,000 documents (long: run it on a quiet machine).
+bench-large: $(STAMP)
+	$(BIN)/python benchmarks/run.py --documents 10000
 
 ## The Dagster UI on http://127.0.0.1:$(DEV_PORT) (code location pipelines/definitions.py): prints which
 ## sensors and schedules run, stops everything on the first SIGTERM or Ctrl-C (pipelines/dev.py).

@@ -1,10 +1,14 @@
-"""Benchmarks (`make bench`): prints the figures the README records.
+"""Benchmarks (`make bench`, `make bench-large`): prints the figures the README records.
 
 1. extraction time of the sample document;
 2. extraction throughput over a generated corpus, documents per second per core;
 3. end-to-end ingest of the corpus (extract, dbt build, quality suites, publish);
-4. adding one more document to that warehouse;
-5. peak memory (this process and its children).
+4. a re-run with nothing changed (the unchanged-file check: no extraction, nothing staged read);
+5. adding one more document to that warehouse;
+6. the quality step alone on that warehouse, in its own process (its peak memory);
+7. dbt's fixed cost: a build of one document (partial parsing applies);
+8. the warehouse after the runs equals a warehouse built from scratch from the same files;
+then each goal of issue 9 beside its measured figure, and the machine's load.
 
 Figures vary with the machine: record them with the machine they came from.
 Usage: python benchmarks/run.py [--documents 1000] [--keep DIR]
@@ -18,6 +22,8 @@ import platform
 import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -55,6 +61,66 @@ def bench_throughput(files: list[Path]) -> float:
     return len(files) / (time.perf_counter() - started)
 
 
+# The quality step alone, in a fresh process: its time and peak resident memory. (VmHWM, not
+# ru_maxrss: Linux carries ru_maxrss over fork and exec, so a child would report this process's peak.)
+_QUALITY_CHILD = """
+import re, sys, time
+from pathlib import Path
+from budget_warehouse.quality.run import validate_warehouse
+started = time.perf_counter()
+validate_warehouse(Path(sys.argv[1]), write_results=False)
+status = Path("/proc/self/status").read_text()
+print(time.perf_counter() - started, int(re.search(r"VmHWM:\\s+(\\d+)", status).group(1)) / 1024)
+"""
+
+# Tables that hold a run's own facts (its id, time, the files' paths), not the data.
+_RUN_TABLES = ("dq_check_result", "dq_check_rule", "dq_expectation_result", "dq_quarantine")
+
+
+def bench_quality(warehouse: Path) -> tuple[float, float]:
+    out = subprocess.run([sys.executable, "-c", _QUALITY_CHILD, str(warehouse)], check=True,
+                         capture_output=True, text=True).stdout.split()
+    return float(out[-2]), float(out[-1])
+
+
+def bench_dbt_fixed_cost(work: Path) -> float:
+    """A dbt build of one document (the second such build: partial parsing applies)."""
+    from budget_warehouse.dbt_runner import build_warehouse
+    from budget_warehouse.extract.document import extract_file
+    from budget_warehouse.staging import write_document, write_empty_templates
+
+    staging = work / "one" / "staging"
+    write_empty_templates(staging)
+    write_document(extract_file(SAMPLE), staging)
+    build_warehouse(staging, work / "one" / "first.duckdb")
+    started = time.perf_counter()
+    build_warehouse(staging, work / "one" / "second.duckdb")
+    return time.perf_counter() - started
+
+
+def table_fingerprints(warehouse: Path) -> dict[str, tuple[int, int]]:
+    """Per table: row count and an order-free hash of its rows (timestamps left out)."""
+    import duckdb
+
+    out = {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = [t for (t,) in con.execute(
+            "select table_name from information_schema.tables where table_type = 'BASE TABLE'").fetchall()
+            if t not in _RUN_TABLES]
+        for table in tables:
+            columns = [c for c, kind in con.execute(
+                "select column_name, data_type from information_schema.columns where table_name = ?", [table]
+            ).fetchall() if not kind.startswith("TIMESTAMP")]
+            cols = ", ".join(f'"{c}"' for c in columns)
+            out[table] = con.execute(
+                f"select count(*), coalesce(bit_xor(hash(struct_pack({cols}))), 0) from \"{table}\"").fetchone()
+    return out
+
+
+def _load() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--documents", type=int, default=1000)
@@ -70,7 +136,9 @@ def main() -> None:
     raw, warehouse = work / "raw", work / "warehouse" / "budget.duckdb"
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
 
-    print(f"sample extraction: {bench_sample():.1f} ms (median of 50)")
+    print(f"load average (1/5/15 min) at start: {_load()}")
+    sample_ms = bench_sample()
+    print(f"sample extraction: {sample_ms:.1f} ms (median of 50)")
 
     started = time.perf_counter()
     write_corpus(args.documents, raw, seed=2026)
@@ -79,25 +147,51 @@ def main() -> None:
     print(f"generated {len(files)} documents in {time.perf_counter() - started:.1f} s "
           f"({sum(f.stat().st_size for f in files) / len(files) / 1024:.0f} KB average)")
 
-    per_core = bench_throughput(files)
-    print(f"extraction throughput: {per_core:.0f} documents/s per core")
+    per_core = bench_throughput(files[:200])
+    print(f"extraction throughput: {per_core:.0f} documents/s per core (200 documents)")
 
-    started = time.perf_counter()
-    report = run_ingest([raw], warehouse, validate=validate_warehouse)
-    total = time.perf_counter() - started
-    steps = ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items() if k != "total")
-    print(f"end-to-end ingest of {len(report.loaded)} documents: {total:.1f} s ({steps}); "
-          f"quarantined {len(report.quarantined)}")
+    def ingest(label: str) -> tuple[float, dict]:
+        started = time.perf_counter()
+        report = run_ingest([raw], warehouse, validate=validate_warehouse)
+        seconds = time.perf_counter() - started
+        steps = ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items() if k != "total")
+        print(f"{label}: {seconds:.1f} s ({steps}); {len(report.loaded)} documents, "
+              f"quarantined {len(report.quarantined)}; load {_load()}")
+        return seconds, report.timings
 
-    extra = raw / "zz_one_more.txt"
-    shutil.copy(SAMPLE, extra)
-    started = time.perf_counter()
-    report = run_ingest([raw], warehouse, validate=validate_warehouse)
-    steps = ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items() if k != "total")
-    print(f"adding one document to that warehouse: {time.perf_counter() - started:.1f} s ({steps})")
+    full, _ = ingest(f"end-to-end ingest of {len(files)} documents")
+    _, again = ingest("re-run, nothing changed")
+    shutil.copy(SAMPLE, raw / "zz_one_more.txt")
+    one, _ = ingest("adding one document to that warehouse")
 
-    own, children = _peak_mb()
-    print(f"peak memory: {own:.0f} MB in this process, {children:.0f} MB in the largest child")
+    quality_s, quality_mb = bench_quality(warehouse)
+    print(f"quality step alone (own process): {quality_s:.1f} s, peak {quality_mb:.0f} MB")
+    dbt_fixed = bench_dbt_fixed_cost(work)
+    print(f"dbt build of one document (fixed cost, partial parsing): {dbt_fixed:.1f} s")
+
+    scratch = work / "scratch" / "budget.duckdb"
+    run_ingest([raw], scratch, validate=validate_warehouse)
+    after, fresh = table_fingerprints(warehouse), table_fingerprints(scratch)
+    differ = sorted(t for t in set(after) | set(fresh) if after.get(t) != fresh.get(t))
+    same = not differ
+    print(f"warehouse after the runs equals one built from scratch: {'yes' if same else 'NO: ' + ', '.join(differ)}")
+
+    own, _ = _peak_mb()
+    print(f"peak memory: {own:.0f} MB in this process (dbt runs in it)")
+
+    print(f"\nGoals (issue 9), {len(files)} documents, load at end {_load()}:")
+    rows = [
+        (f"{len(files)} documents end to end", "<= 30 s", f"{full:.1f} s", full <= 30),
+        ("adding one document", "<= 10 s", f"{one:.1f} s", one <= 10),
+        ("quality step peak memory", "<= 1 GB at 10,000", f"{quality_mb:.0f} MB", quality_mb <= 1024),
+        ("extraction", ">= 200 docs/s per core", f"{per_core:.0f} docs/s", per_core >= 200),
+        ("unchanged-file check (re-run's staging step)", "flat", f"{again.get('extract', 0):.1f} s", None),
+        ("dbt fixed cost (1-document build)", "measure", f"{dbt_fixed:.1f} s", None),
+        ("incremental run equals a build from scratch", "equal", "equal" if same else "DIFFERENT", same),
+    ]
+    for what, goal, measured, met in rows:
+        verdict = "" if met is None else ("met" if met else "missed")
+        print(f"  {what:<46} {goal:<24} {measured:>12}  {verdict}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -7,15 +7,23 @@ costs seconds: never run it once per document). dbt is the only writer of the
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from budget_warehouse.staging import SCHEMAS, write_empty_templates
+from budget_warehouse.staging import EMPTY_BATCH, SCHEMAS, write_empty_templates
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+# One target folder for every warehouse this checkout builds, and in it a link
+# through which dbt opens the warehouse: dbt reuses its parse (partial
+# parsing) only when the target folder and the profile, whose path it hashes,
+# are those of the previous build, so a warehouse of the same file name in any
+# folder (every pipeline build is "<name>.next.duckdb") skips the full parse.
+# The link keeps the file's name: DuckDB names the database after the file.
+TARGET_DIR = DBT_PROJECT_DIR / "target" / "in_process"
 
 
 class DbtBuildError(RuntimeError):
@@ -47,7 +55,8 @@ def build_warehouse(staging_dir: Path, db_path: Path, *, select: str | None = No
 
     Returns pass/fail and the failing tests; raises DbtBuildError when dbt itself
     fails (parse or compile error, SQL error in a model, seed or test).
-    dbt's target and log folders go to ``<db_path without suffix>.dbt/``.
+    dbt's target folder is ``TARGET_DIR`` (shared: builds take turns, a file
+    lock), its log folder ``<db_path without suffix>.dbt/logs``.
     One call at a time per process: it sets os.environ for the call, and dbt's
     in-process runner is not thread-safe.
     """
@@ -55,7 +64,7 @@ def build_warehouse(staging_dir: Path, db_path: Path, *, select: str | None = No
 
     staging_dir = Path(staging_dir).resolve()
     db_path = Path(db_path).resolve()
-    if not all((staging_dir / "_schema" / f"{stem}.parquet").exists() for stem in SCHEMAS):
+    if not all((staging_dir / stem / f"{EMPTY_BATCH}.parquet").exists() for stem in SCHEMAS):
         write_empty_templates(staging_dir)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     work_dir = db_path.with_suffix(".dbt")
@@ -64,7 +73,7 @@ def build_warehouse(staging_dir: Path, db_path: Path, *, select: str | None = No
         "build",
         "--project-dir", str(DBT_PROJECT_DIR),
         "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(work_dir / "target"),
+        "--target-path", str(TARGET_DIR),
         "--log-path", str(work_dir / "logs"),
         "--log-level", "warn",
         "--log-level-file", "debug",
@@ -74,7 +83,7 @@ def build_warehouse(staging_dir: Path, db_path: Path, *, select: str | None = No
         # selection: a partial build into a fresh file must not test missing tables.
         args += ["--select", select, "--indirect-selection", "buildable"]
 
-    with environment(BUDGET_WAREHOUSE_DB=str(db_path), BUDGET_STAGING_DIR=str(staging_dir)):
+    with _warehouse_link(db_path) as link, environment(BUDGET_WAREHOUSE_DB=str(link), BUDGET_STAGING_DIR=str(staging_dir)):
         outcome = dbtRunner().invoke(args)
 
     if outcome.exception is not None:
@@ -102,6 +111,24 @@ def build_warehouse(staging_dir: Path, db_path: Path, *, select: str | None = No
         skipped=tuple(skipped),
         node_count=len(outcome.result.results),
     )
+
+
+@contextmanager
+def _warehouse_link(db_path: Path) -> Iterator[Path]:
+    """``TARGET_DIR/<file name>`` pointing at ``db_path`` for one build (builds of this checkout take turns)."""
+    TARGET_DIR.mkdir(parents=True, exist_ok=True)
+    link = TARGET_DIR / db_path.name
+    with open(TARGET_DIR / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            # DuckDB names its write-ahead log after the path it opened: a killed build's log is not this file's.
+            link.with_name(link.name + ".wal").unlink(missing_ok=True)
+            link.unlink(missing_ok=True)
+            link.symlink_to(db_path)
+            yield link
+        finally:
+            link.unlink(missing_ok=True)
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @contextmanager

@@ -27,10 +27,19 @@ from budget_warehouse.document_name import document_name
 from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES
 from budget_warehouse.extract.document import EXTRACTOR_VERSION, extract_file
 from budget_warehouse.extract.errors import ExtractionError
-from budget_warehouse.staging import QUARANTINE_DIR, QUARANTINE_SCHEMA, write_document, write_empty_templates
+from budget_warehouse.staging import (
+    QUARANTINE_DIR,
+    QUARANTINE_SCHEMA,
+    publish,
+    read_manifest,
+    write_batch,
+    write_empty_templates,
+)
 from budget_warehouse.writer_lock import die_with_parent, writer_lock
 
 FILE_INDEX = "_files.json"  # sha256 of a file's bytes -> its document (or error): a cache, safe to delete
+FILE_STATS = "_file_stats.json"  # a file's path -> [size, mtime_ns, sha256]: unchanged files are not even read
+BATCH_MAX = 64  # documents per staging batch (one worker task): few files per record type, small tasks
 
 @dataclass(frozen=True, slots=True)
 class Layout:
@@ -113,11 +122,11 @@ def _extract(args: tuple[Path, int]):
         return ("error", "extractor_failure", f"{path.name}: unexpected {type(exc).__name__}: {exc}", None, None)
 
 
-def _parallel(fn, jobs: list, workers: int) -> Iterator:
+def _parallel(fn, jobs: list, workers: int, *, chunksize: int | None = None, min_jobs: int = 8) -> Iterator:
     """``map(fn, jobs)``, over ``workers`` processes when it is worth it; results stream in order."""
-    if workers > 1 and len(jobs) >= 8:
+    if workers > 1 and len(jobs) >= min_jobs:
         with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-            yield from pool.map(fn, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 8))))
+            yield from pool.map(fn, jobs, chunksize=chunksize or max(1, min(16, len(jobs) // (workers * 8))))
     else:
         yield from map(fn, jobs)
 
@@ -127,87 +136,119 @@ def extract_all(files: list[Path], max_bytes: int, workers: int) -> Iterator[tup
     return zip(files, _parallel(_extract, [(f, max_bytes) for f in files], workers))
 
 
-def _staged_hash(staging: Path, document_id: str) -> str | None:
-    path = staging / document_id / "documents.parquet"
-    if not path.exists():
-        return None
-    table = pq.read_table(path, columns=["content_hash"])
-    return table.column(0)[0].as_py() if table.num_rows else None
-
-
 def load_file_index(layout: Layout) -> dict[str, dict]:
     """sha256 of a file's bytes -> {"document_id", …summary} or {"error": …}, for this extractor version."""
-    try:
-        data = json.loads((layout.staging / FILE_INDEX).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return {}
+    data = _load_json(layout.staging / FILE_INDEX)
     return {sha: e for sha, e in data.items() if isinstance(e, dict) and e.get("extractor") == EXTRACTOR_VERSION}
 
 
 def save_file_index(layout: Layout, index: dict[str, dict]) -> None:
-    path = layout.staging / FILE_INDEX
+    _save_json(layout.staging / FILE_INDEX, index)
+
+
+def _load_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _save_json(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(index, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)
 
 
-def _stage_one(args: tuple[Path, int, Path]) -> tuple:
-    """Worker: extract one file and write its staging folder (unless unchanged). Returns a small summary,
-    so documents never travel between processes."""
-    path, max_bytes, staging = args
-    result = _extract((path, max_bytes))
-    if result[0] == "error":
-        return result
-    doc = result[1]
-    previous = _staged_hash(staging, doc.meta.document_id)
-    status = "new" if previous is None else "unchanged" if previous == doc.meta.content_hash else "changed"
-    if status != "unchanged":
-        write_document(doc, staging)
-    return (
-        "ok",
-        {
-            "extractor": EXTRACTOR_VERSION,
-            "document_id": doc.meta.document_id,
-            "content_hash": doc.meta.content_hash,
-            "title": doc.meta.title,
-            "region": doc.meta.region,
-            "department": doc.meta.department,
-            "year": doc.meta.year,
-            "phase": doc.meta.phase,
-            "status": status,
-            "tables": len(doc.tables),
-            "cells": len(doc.cells),
-            "coverage": doc.coverage(),
-            "warnings": list(doc.warnings),
-        },
-    )
+def _file_sha(path: Path, stats: dict[str, list], seen: dict[str, list]) -> str:
+    """The sha256 of the file's bytes; read only when its size or mtime differ from the last run's."""
+    st = path.stat()
+    key = str(path.resolve())
+    cached = stats.get(key)
+    if isinstance(cached, list) and cached[:2] == [st.st_size, st.st_mtime_ns]:
+        sha = cached[2]
+    else:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    seen[key] = [st.st_size, st.st_mtime_ns, sha]
+    return sha
+
+
+def _stage_batch(args: tuple[list[Path], int, Path]) -> tuple[str | None, list[tuple]]:
+    """Worker: extract a few files and write their documents as one staging batch (not yet published).
+
+    Returns (batch id, one small summary or error per file), so documents never travel between processes.
+    """
+    paths, max_bytes, staging = args
+    docs, results = [], []
+    for path in paths:
+        result = _extract((path, max_bytes))
+        if result[0] == "error":
+            results.append(result)
+            continue
+        doc = result[1]
+        docs.append(doc)
+        results.append((
+            "ok",
+            {
+                "extractor": EXTRACTOR_VERSION,
+                "document_id": doc.meta.document_id,
+                "content_hash": doc.meta.content_hash,
+                "title": doc.meta.title,
+                "region": doc.meta.region,
+                "department": doc.meta.department,
+                "year": doc.meta.year,
+                "phase": doc.meta.phase,
+                "tables": len(doc.tables),
+                "cells": len(doc.cells),
+                "coverage": doc.coverage(),
+                "warnings": list(doc.warnings),
+            },
+        ))
+    return write_batch(docs, staging), results
 
 
 def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYTES, workers: int = 1, report: IngestReport) -> None:
-    """Extract every file; write good ones to staging, quarantine the rest.
+    """Extract every new or changed file into staging batches, publish them, quarantine the rest.
 
-    A file whose exact bytes were staged before (``_files.json``, keyed by the
-    bytes' sha256) and are still what staging holds is not extracted again.
+    A file is unchanged when its size and mtime are those of the last run (its
+    bytes are then not even read) or its bytes' sha256 is known (``_files.json``)
+    and the manifest holds that document with the same content: it is not
+    extracted again. Nothing under staging is read but the manifest.
     """
     write_empty_templates(layout.staging)
     index = load_file_index(layout)
+    stats_path = layout.staging / FILE_STATS
+    stats, seen_stats = _load_json(stats_path), {}
+    manifest = read_manifest(layout.staging)
     summaries: dict[Path, tuple] = {}
     todo: list[tuple[Path, str]] = []
     for path in files:
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        sha = _file_sha(path, stats, seen_stats)
         entry = index.get(sha)
-        if entry and "content_hash" in entry and "phase" in entry and _staged_hash(layout.staging, entry["document_id"]) == entry["content_hash"]:
+        if entry and "content_hash" in entry and "phase" in entry and manifest.get(entry["document_id"], ("", None))[1] == entry["content_hash"]:
             summaries[path] = ("ok", {**entry, "status": "unchanged"})
         else:
             todo.append((path, sha))
-    jobs = [(path, max_bytes, layout.staging) for path, _ in todo]
-    for (path, sha), result in zip(todo, _parallel(_stage_one, jobs, workers)):
-        summaries[path] = result
-        if result[0] == "ok":
-            index[sha] = {k: v for k, v in result[1].items() if k != "status"}
-        else:
-            index[sha] = {"extractor": EXTRACTOR_VERSION, "error": result[2]}
+    tasks = workers * 4 if workers > 1 else 1  # a few tasks per worker balance the load
+    size = max(1, min(BATCH_MAX, -(-len(todo) // tasks)))
+    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    jobs = [([path for path, _ in chunk], max_bytes, layout.staging) for chunk in chunks]
+    published: dict[str, tuple[str, str]] = {}
+    for chunk, (batch, results) in zip(chunks, _parallel(_stage_batch, jobs, workers, chunksize=1, min_jobs=2)):
+        for (path, sha), result in zip(chunk, results):
+            if result[0] == "error":
+                summaries[path] = result
+                index[sha] = {"extractor": EXTRACTOR_VERSION, "error": result[2]}
+                continue
+            doc = result[1]
+            previous = manifest.get(doc["document_id"], ("", None))[1]
+            status = "new" if previous is None else "unchanged" if previous == doc["content_hash"] else "changed"
+            if status != "unchanged":  # the later file of the same document wins
+                published[doc["document_id"]] = (batch, doc["content_hash"])
+            summaries[path] = ("ok", {**doc, "status": status})
+            index[sha] = doc
+    publish(layout.staging, published)
     seen: dict[str, Path] = {}
     for path in files:
         result = summaries[path]
@@ -229,6 +270,7 @@ def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYT
         )
     save_file_index(layout, index)
     prune_quarantine(layout)
+    _save_json(stats_path, {**stats, **seen_stats})
 
 
 def _quarantine_key(path: Path) -> str:
@@ -302,8 +344,8 @@ def build_and_publish(
     report: IngestReport,
     validate: Callable[..., object] | None = None,
 ) -> None:
-    """Rebuild the warehouse into a new file, validate it (``validate(build file, published=warehouse)``),
-    then swap it in with one rename."""
+    """Rebuild the warehouse into a new file, validate it (``validate(build file, published=warehouse,
+    documents=ids of the documents this run added or changed)``), then swap it in with one rename."""
     from budget_warehouse.dbt_runner import DbtBuildError, build_warehouse
 
     write_empty_templates(layout.staging)
@@ -324,7 +366,8 @@ def build_and_publish(
         )
     if validate is not None:
         started = time.perf_counter()
-        report.quality = validate(target, published=layout.warehouse)
+        changed = sorted({d.document_id for d in report.loaded if d.status != "unchanged"})
+        report.quality = validate(target, published=layout.warehouse, documents=changed)
         report.timings["quality suites"] = time.perf_counter() - started
     os.replace(target, layout.warehouse)
 

@@ -1,18 +1,29 @@
-"""Columnar staging files: one folder per document, one Parquet file per record type.
+"""Columnar staging files: one Parquet file per record type per batch, and a manifest.
 
-This is the boundary between the extractor (plain Python) and dbt. Each folder
-is written to a temporary name and renamed into place, so a reader (dbt) sees a
-document's staging either whole or not at all, and a changed document replaces
-its previous version in one step.
+This is the boundary between the extractor (plain Python) and dbt. A batch (the
+documents one worker extracted in one go) is written as
+``<staging>/<stem>/<batch>.parquet``, one file per record type. The manifest,
+``<staging>/_manifest.parquet``, says which batch holds each document's current
+rows (document_id, batch, content_hash); dbt reads only those rows
+(``macros/staging_parquet.sql``). Batch files are written first and are
+invisible until the manifest, replaced with one rename, names them: a reader
+sees a document's staging whole or not at all, and a changed document replaces
+its previous version in one step (its old rows stay in their batch file, unread).
+Reading all staging is then one scan of a few large files per record type, and
+knowing what is staged is one small file.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import shutil
+import fcntl
+import os
 import types
 import typing
 import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -105,37 +116,81 @@ def to_arrow(doc: ExtractedDocument) -> dict[str, pa.Table]:
     return out
 
 
-def write_document(doc: ExtractedDocument, staging_dir: Path) -> Path:
-    """Write one document's staging folder atomically; returns its final path."""
-    staging_dir.mkdir(parents=True, exist_ok=True)
-    final = staging_dir / doc.meta.document_id
-    tmp = staging_dir / f".tmp-{doc.meta.document_id}-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
+MANIFEST = "_manifest.parquet"
+MANIFEST_SCHEMA = pa.schema([("document_id", pa.string()), ("batch", pa.string()), ("content_hash", pa.string())])
+EMPTY_BATCH = "_empty"  # the zero-row file of each stem: the glob always matches, every column exists
+
+
+def new_batch_id() -> str:
+    return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:12]}"
+
+
+def write_batch(docs: Iterable[ExtractedDocument], staging_dir: Path) -> str | None:
+    """Write the documents' rows as one new batch (one file per record type); returns its id (None: no document).
+
+    The batch stays invisible until ``publish`` names it in the manifest.
+    """
+    docs = list(docs)
+    if not docs:
+        return None
+    batch = new_batch_id()
+    per_doc = [to_arrow(doc) for doc in docs]
+    written: list[Path] = []
     try:
-        for stem, table in to_arrow(doc).items():
-            pq.write_table(table, tmp / f"{stem}.parquet")
-        # Two files of the same document staged at once (two workers): the last rename wins.
-        replaced = []
-        for _ in range(3):
-            old = staging_dir / f".old-{doc.meta.document_id}-{uuid.uuid4().hex[:8]}"
-            try:
-                final.rename(old)
-                replaced.append(old)
-            except FileNotFoundError:
-                pass
-            try:
-                tmp.rename(final)
-                break
-            except OSError:  # another writer put its version in place in between
-                continue
-        else:
-            raise OSError(f"could not publish staging folder {final}")
-        for old in replaced:
-            shutil.rmtree(old, ignore_errors=True)
+        for stem in RECORD_FILES:
+            folder = staging_dir / stem
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp, final = folder / f".{batch}.tmp", folder / f"{batch}.parquet"
+            written += [tmp, final]
+            pq.write_table(pa.concat_tables([tables[stem] for tables in per_doc]), tmp)
+            os.replace(tmp, final)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        for path in written:
+            path.unlink(missing_ok=True)
         raise
-    return final
+    return batch
+
+
+def read_manifest(staging_dir: Path) -> dict[str, tuple[str, str]]:
+    """document_id -> (batch, content_hash) of every staged document."""
+    path = staging_dir / MANIFEST
+    if not path.exists():
+        return {}
+    table = pq.read_table(path)
+    return {d: (b, h) for d, b, h in zip(*(table.column(n).to_pylist() for n in MANIFEST_SCHEMA.names))}
+
+
+@contextmanager
+def _manifest_lock(staging_dir: Path) -> Iterator[None]:
+    """One manifest update at a time (staging processes may run side by side, e.g. Dagster partitions)."""
+    staging_dir.mkdir(parents=True, exist_ok=True)
+    with open(staging_dir / ".manifest.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def publish(staging_dir: Path, documents: Mapping[str, tuple[str, str]]) -> None:
+    """Point the manifest at the new batches: document_id -> (batch, content_hash); one rename."""
+    if not documents:
+        return
+    with _manifest_lock(staging_dir):
+        manifest = {**read_manifest(staging_dir), **documents}
+        ids = sorted(manifest)
+        table = pa.table({"document_id": ids, "batch": [manifest[d][0] for d in ids],
+                          "content_hash": [manifest[d][1] for d in ids]}, schema=MANIFEST_SCHEMA)
+        tmp = staging_dir / f".{MANIFEST}.{os.getpid()}.tmp"
+        pq.write_table(table, tmp)
+        os.replace(tmp, staging_dir / MANIFEST)
+
+
+def write_document(doc: ExtractedDocument, staging_dir: Path) -> str:
+    """Stage one document now (a batch of one, published); returns the batch id."""
+    batch = write_batch([doc], staging_dir)
+    publish(staging_dir, {doc.meta.document_id: (batch, doc.meta.content_hash)})
+    return batch
 
 
 # Files the pipeline refused: one row per file under <staging>/_quarantine/ (see pipeline.quarantine).
@@ -155,11 +210,14 @@ QUARANTINE_SCHEMA = pa.schema(
 
 
 def write_empty_templates(staging_dir: Path) -> None:
-    """Zero-row files so dbt's globs match even with no documents (and no quarantined file)."""
-    folder = staging_dir / "_schema"
-    folder.mkdir(parents=True, exist_ok=True)
+    """Zero-row files so dbt's globs match even with no documents (and no quarantined file), and a manifest."""
     for stem, schema in SCHEMAS.items():
-        pq.write_table(schema.empty_table(), folder / f"{stem}.parquet")
+        (staging_dir / stem).mkdir(parents=True, exist_ok=True)
+        pq.write_table(schema.empty_table(), staging_dir / stem / f"{EMPTY_BATCH}.parquet")
+    if not (staging_dir / MANIFEST).exists():
+        with _manifest_lock(staging_dir):
+            if not (staging_dir / MANIFEST).exists():
+                pq.write_table(MANIFEST_SCHEMA.empty_table(), staging_dir / MANIFEST)
     quarantine = staging_dir / QUARANTINE_DIR
     quarantine.mkdir(exist_ok=True)
     pq.write_table(QUARANTINE_SCHEMA.empty_table(), quarantine / "_empty.parquet")

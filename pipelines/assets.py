@@ -195,7 +195,8 @@ def raw_documents(
     kinds={"python", "parquet"},
 )
 def staged_document(context: AssetExecutionContext, budget: BudgetWarehouseResource) -> Iterator[Any]:
-    """One budget document, extracted into ``<warehouse folder>/staging/<document id>/*.parquet``.
+    """One budget document, extracted into a staging batch named in the manifest
+    (``<warehouse folder>/staging/<record type>/<batch>.parquet``, ``staging/_manifest.parquet``).
 
     The partition key is the document id; the file is found by content (see
     ``BudgetWarehouseResource.locate``). A file the extractor rejects is

@@ -347,8 +347,7 @@ def test_a_broken_grain_is_reported_and_the_rest_still_loads(tmp_path):
 
 def test_dbt_errors_raise(tmp_path):
     staging, _ = _staging(tmp_path, [])
-    (staging / "broken").mkdir()
-    (staging / "broken" / "cells.parquet").write_bytes(b"not parquet")
+    (staging / "cells" / "broken.parquet").write_bytes(b"not parquet")
     with pytest.raises(DbtBuildError, match="stg_cells"):
         build_warehouse(staging, tmp_path / "warehouse.duckdb", select="stg_cells")
 

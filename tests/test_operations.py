@@ -214,7 +214,7 @@ if phase == "extract":
     def stage_one(args):
         mark()
         time.sleep(600)
-    pipeline._stage_one = stage_one
+    pipeline._stage_batch = stage_one
 elif phase == "build":
     build = dbt_runner.build_warehouse
     def build_warehouse(*args, **kwargs):

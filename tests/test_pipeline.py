@@ -136,3 +136,53 @@ def test_a_failed_build_leaves_the_published_warehouse_untouched(batch, tmp_path
         run_ingest([raw / "gbk.txt"], warehouse, workers=1)
     assert warehouse.read_bytes() == published
     assert not Layout(warehouse.resolve()).next_build.exists()
+
+
+def test_staging_is_one_file_per_record_type_per_batch_and_unchanged_files_are_not_read(sample_text, tmp_path, monkeypatch):
+    import duckdb
+
+    import budget_warehouse.pipeline as pipeline
+    from budget_warehouse.pipeline import IngestReport, stage
+    from budget_warehouse.staging import RECORD_FILES, read_manifest
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(sample_text, encoding="utf-8")
+    (raw / "b.txt").write_text(retitled(sample_text, "国标"), encoding="utf-8")
+    layout = Layout(tmp_path / "wh" / "budget.duckdb")
+    files = sorted(raw.iterdir())
+    stage(files, layout, workers=1, report=(first := IngestReport(layout.warehouse)))
+    assert [d.status for d in first.loaded] == ["new", "new"]
+    manifest = read_manifest(layout.staging)
+    assert len(manifest) == 2 and len({batch for batch, _ in manifest.values()}) == 1
+    for stem in RECORD_FILES:  # the batch's file and the zero-row template, nothing per document
+        assert sorted(p.name for p in (layout.staging / stem).iterdir()) == sorted(
+            ["_empty.parquet", f"{next(iter(manifest.values()))[0]}.parquet"])
+
+    # Same size and mtime: the bytes are not even read (hashing would fail here).
+    monkeypatch.setattr(pipeline.hashlib, "sha256", lambda *a: (_ for _ in ()).throw(AssertionError("read")))
+    stage(files, layout, workers=1, report=(again := IngestReport(layout.warehouse)))
+    assert [d.status for d in again.loaded] == ["unchanged", "unchanged"]
+    monkeypatch.undo()
+
+    # A changed document: a new batch replaces its rows; the other document keeps its batch.
+    (raw / "a.txt").write_text(sample_text.replace("\t2150506\t信息安全建设\t114.26", "\t2150506\t信息安全建设\t114.27", 1),
+                               encoding="utf-8")
+    stage(files, layout, workers=1, report=(third := IngestReport(layout.warehouse)))
+    assert [d.status for d in third.loaded] == ["changed", "unchanged"]
+    after = read_manifest(layout.staging)
+    a_id, b_id = (d.document_id for d in third.loaded)
+    assert after[b_id] == manifest[b_id] and after[a_id][0] != manifest[a_id][0]
+    # What dbt's staging views read: each document's rows once, from its current batch.
+    staging = str(layout.staging)
+    with duckdb.connect() as con:
+        rows = con.execute(
+            f"select s.document_id, count(*), count(*) filter (where s.printed = '114.27') from read_parquet("
+            f"'{staging}/cells/[!.]*.parquet', union_by_name = true, filename = true) s semi join "
+            f"read_parquet('{staging}/_manifest.parquet') m on m.document_id = s.document_id "
+            "and m.batch = parse_filename(s.filename, true) group by 1 order by 1").fetchall()
+        totals = con.execute(f"select document_id, count(*) from read_parquet('{staging}/cells/*.parquet') "
+                             "group by 1 order by 1").fetchall()
+    cells = dict(totals)
+    assert {d: n for d, n, _ in rows} == {a_id: cells[a_id] // 2, b_id: cells[b_id]}
+    assert {d: k for d, _, k in rows}[a_id] == 1

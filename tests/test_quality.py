@@ -336,3 +336,45 @@ def test_the_catalogue_wins_over_a_stale_suite_file(tmp_path):
     assert by_id["wt_a"]["meta"]["severity"] == "WARN" and by_id["wt_a"]["severity"] == "warning"
     assert by_id["wt_c"]["meta"]["generated"] is True and by_id["wt_c"]["severity"] == "critical"
     assert len(notes) == 2
+
+
+# -- quality in the database: GX sees the rows that can fail ----------------------
+
+
+def test_gx_sees_only_what_can_fail_and_counts_the_whole_warehouse(validated, tmp_path):
+    """Broken rows planted in a copy of the sample warehouse are found exactly, with warehouse-wide counts."""
+    import shutil
+
+    from budget_warehouse.quality.run import validate_warehouse
+
+    _, db, doc_id, first = validated
+    copy = tmp_path / "broken.duckdb"
+    shutil.copy(db, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("insert into dim_unit select * from dim_unit limit 2")  # two duplicated keys
+        con.execute("update fct_expenditure set amount = null where rowid in (select rowid from fct_expenditure limit 3)")
+        con.execute("update fct_revenue set document_id = 'doc-unknown' where rowid in (select rowid from fct_revenue limit 1)")
+        n_instances, n_fail = con.execute(
+            "select count(*), count(*) filter (where status = 'fail') from dq_rule_instance").fetchone()
+        n_units, n_expenditure = (con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("dim_unit", "fct_expenditure"))
+    report = validate_warehouse(copy, run_id="broken", docs_dir=None, history_dir=tmp_path / "h", documents=[doc_id])
+    shape = report.suites[SHAPE_SUITE]
+    broken = {("dim_unit", "expect_compound_columns_to_be_unique", None),
+              ("fct_expenditure", "expect_column_values_to_not_be_null", "amount"),
+              ("fct_revenue", "expect_column_values_to_be_in_set", "document_id")}
+    expected = [e["meta"]["name"] for e in load_suite_specs()[SHAPE_SUITE]["expectations"]
+                if (e["meta"]["table"], e["type"], e["kwargs"].get("column")) in broken]
+    assert len(expected) == 3 and sorted(shape.failed_expectations) == sorted(expected)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        results = {(r[0], r[1]): r[2:] for r in con.execute(
+            "select table_name, expectation, success, element_count, unexpected_count from dq_expectation_result"
+        ).fetchall()}
+    unit_key = next(v for (t, _), v in results.items() if t == "dim_unit")
+    assert unit_key == (False, n_units, 4)  # both copies of each duplicated key
+    amount = next(v for (t, name), v in results.items() if t == "fct_expenditure" and "amount" in name)
+    assert amount == (False, n_expenditure, 3)
+    # Rule expectations count every instance of the rule; the failing ones are exactly the sample's.
+    assert sum(v[1] for (t, name), v in results.items() if t == "dq_rule_instance" and "never fails" in name) == n_instances
+    assert sum(v[2] or 0 for (t, name), v in results.items() if t == "dq_rule_instance" and "never fails" in name) == n_fail
+    assert [f["instance_key"] for f in report.findings] == [f["instance_key"] for f in first.findings]
+    assert not any("GX" in p for p in report.problems), report.problems

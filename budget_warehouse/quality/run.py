@@ -2,22 +2,26 @@
 
 ``validate_warehouse(db_path)`` is the ``validate`` step of
 ``pipeline.build_and_publish``: it gets the new DuckDB file after dbt has closed
-it and before it is published, and
+it and before it is published. Memory does not grow with the warehouse: the
+rule instances stay in DuckDB (``database``) and GX sees small frames.
 
-1. reads ``dq_rule_instance`` (exact: DECIMALs stay Decimal, through Arrow),
-   ``rule_catalogue``, ``dim_document`` and the columns of the marts that the
-   shape suite checks, on one read-only connection, closed before anything else;
-2. runs, in one ephemeral GX context with a pandas data source, one GX suite
-   per rule family on that family's rows of dq_rule_instance (one expectation
-   per rule: "status is never 'fail'", severity critical for ERROR rules,
-   warning for WARN rules) and the shape suite (one GX suite per table);
-3. collects every failing rule instance with its evidence from the rows
-   themselves (GX's unexpected list is only cross-checked against them);
-4. writes, on a read-write connection opened only now (one writer at a time),
-   ``dq_check_result`` (one row per rule instance: this run's outcome) and
-   ``dq_expectation_result`` (one row per expectation) into the warehouse file,
-   replacing any earlier run's rows: the published warehouse holds the results
-   of the run that validated it;
+1. on one read-only connection, closed before anything else, DuckDB computes
+   the per-rule summaries, the failing instances (with their evidence), the
+   instances of the documents the run changed (``documents``), and for each
+   table of the shape suite the rows that can violate its expectations;
+2. one ephemeral GX context with a pandas data source runs one GX suite per
+   rule family (one expectation per rule: "status is never 'fail'", severity
+   critical for ERROR rules, warning for WARN rules) on the family's failing and
+   changed instances, and the shape suite (one GX suite per table) on the
+   suspect rows; GX's verdict per rule is cross-checked against the summary;
+3. evidence strings are built for the failing instances only;
+4. on a read-write connection opened only now (one writer at a time):
+   ``dq_check_rule`` (the run's expectation and severity per rule),
+   ``dq_check_result`` (one row per rule instance: this run's outcome; a view
+   of dq_rule_instance and dq_check_rule) and ``dq_expectation_result`` (one
+   row per expectation; ``element_count`` is the number of rows the expectation
+   covers in the warehouse), replacing any earlier run's: the published
+   warehouse holds the results of the run that validated it;
 5. appends this run's failing instances to the history,
    ``<history_dir>/<run_id>.parquet`` (default ``<db_path.parent>/dq_history``;
    written, possibly empty, for every run, so alerting can diff two runs);
@@ -38,7 +42,8 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -46,10 +51,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from budget_warehouse.document_name import document_name_of
+from budget_warehouse.quality import database
 from budget_warehouse.quality.results import (
     CHECK_RESULT_TABLE,
     EXPECTATION_RESULT_TABLE,
@@ -64,7 +69,6 @@ from budget_warehouse.quality.suites import (
     SEVERITIES,
     SHAPE_SUITE,
     Rule,
-    columns_used,
     load_suite_specs,
     parameters_used,
     resolve_rule_suite,
@@ -83,17 +87,6 @@ GX_RULE_COLUMNS = ("instance_key", "rule_id", "family", "severity", "status", "d
 # Shown for each failing row in the Data Docs (as text): where it is and both sides.
 GX_EVIDENCE_COLUMNS = ("instance_key", "document_id", "location", "left_value", "right_value", "difference")
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-
-# dq_check_result: one row per rule instance evaluated in the run.
-CHECK_RESULT_COLUMNS = (
-    "run_id", "checked_at", "suite", "expectation", "rule_id", "severity", "instance_key", "document_id",
-    "status", "left_value", "right_value", "difference", "location", "source_lines",
-)
-# The history file adds the evidence a reader needs without the warehouse.
-HISTORY_EXTRA_COLUMNS = (
-    "family", "table_kind", "table_id", "unit_code", "code", "left_label", "right_label", "tolerance", "note",
-    "description",
-)
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -114,10 +107,13 @@ def validate_warehouse(
     history_dir: Path | None = None,
     suites_dir: Path = EXPECTATIONS_DIR,
     write_results: bool = True,
+    documents: Iterable[str] | None = None,
     published: Path | None = None,
 ) -> QualityReport:
     """Validate the warehouse at ``db_path``; see the module docstring for what goes where.
 
+    ``documents``: ids of the documents this run added or changed; GX also sees
+    all their rule instances and rows (the failing ones of every document it sees anyway).
     Findings quote their source lines from the warehouse's ``dim_source_line``.
     ``write_results=False`` writes nothing (no tables, docs or history).
     ``published``: the file ``db_path`` will be published as (a build file is
@@ -133,21 +129,16 @@ def validate_warehouse(
     specs = load_suite_specs(suites_dir)
 
     started = time.perf_counter()
-    data = _read_warehouse(db_path, specs)
+    con = database.connect(str(db_path), read_only=True)
+    try:
+        data = _read(con, specs, sorted(set(documents or ())))
+    finally:
+        con.close()
     read_seconds = time.perf_counter() - started
 
-    report, rows = _validate(
-        data.rules,
-        tables=data.tables,
-        catalogue=data.catalogue,
-        documents=data.documents,
-        specs=specs,
-        run_id=run_id,
-        checked_at=checked_at,
-        docs_dir=docs_dir if write_results else None,
-        problems=data.problems,
-        warehouse=Path(published) if published is not None else db_path,
-    )
+    report, runs = _validate(data, specs=specs, run_id=run_id, checked_at=checked_at,
+                             docs_dir=docs_dir if write_results else None,
+                             warehouse=Path(published) if published is not None else db_path)
     report.timings = {"read": read_seconds, **report.timings}
 
     if report.findings:
@@ -155,12 +146,18 @@ def validate_warehouse(
 
     if write_results:
         started = time.perf_counter()
-        check_table = _check_result_table(data.rules_arrow, rows, run_id, checked_at)
-        _write_tables(db_path, {CHECK_RESULT_TABLE: check_table, EXPECTATION_RESULT_TABLE: rows.expectations_arrow()})
-        report.history_path = _write_history(history_dir, run_id, data.rules_arrow, check_table, rows)
+        con = database.connect(str(db_path), read_only=False)
+        try:
+            con.execute("begin")
+            _write_results(con, data, runs, run_id, checked_at)
+            history = database.history_rows(con, data.rule_columns, run_id, checked_at)
+            con.execute("commit")
+        finally:
+            con.close()
+        report.history_path = _write_history(history_dir, run_id, history)
         report.timings["write"] = time.perf_counter() - started
-    if rows.build_docs is not None:
-        rows.build_docs()  # last: the docs are replaced only once the results are stored
+    if runs.build_docs is not None:
+        runs.build_docs()  # last: the docs are replaced only once the results are stored
     return report
 
 
@@ -177,7 +174,8 @@ def validate_rule_frame(
 
     ``catalogue`` defaults to the distinct (rule_id, family, severity,
     description) of the frame. ``tables`` (name → frame) enables the shape
-    suite's sub-suites for those tables only.
+    suite's sub-suites for those tables only. The frames go through the same
+    SQL as a warehouse, in an in-memory DuckDB.
     """
     checked_at = datetime.now(timezone.utc)
     run_id = _check_run_id(run_id or new_run_id(checked_at))
@@ -185,96 +183,88 @@ def validate_rule_frame(
     missing = [c for c in GX_RULE_COLUMNS if c not in rules.columns]
     if missing:
         raise ValueError(f"the rule frame lacks column(s) {', '.join(missing)} (see dq_rule_instance)")
-    if catalogue is None:
-        catalogue = _catalogue_from_rules(rules)
-    report, rows = _validate(
-        rules,
-        tables=dict(tables or {}),
-        catalogue=list(catalogue),
-        documents={},
-        specs=specs,
-        run_id=run_id,
-        checked_at=checked_at,
-        docs_dir=docs_dir,
-        problems=[],
-        shape_tables_required=tables is not None,
-    )
-    if rows.build_docs is not None:
-        rows.build_docs()
+    con = database.connect(":memory:", read_only=False)
+    try:
+        for name, frame in {RULE_TABLE: rules, **dict(tables or {})}.items():
+            con.register("_frame", pa.Table.from_pandas(frame, preserve_index=False))
+            con.execute(f"create table {database.quote(name)} as select * from _frame")
+            con.unregister("_frame")
+        data = _read(con, specs, [], catalogue=None if catalogue is None else list(catalogue),
+                     shape_tables_required=tables is not None)
+    finally:
+        con.close()
+    report, runs = _validate(data, specs=specs, run_id=run_id, checked_at=checked_at, docs_dir=docs_dir)
+    if runs.build_docs is not None:
+        runs.build_docs()
     return report
 
 
 # =============================================================================
-# Reading
+# Reading (small frames only)
 # =============================================================================
 
 
-class _WarehouseData:
-    def __init__(self) -> None:
-        self.rules_arrow: pa.Table | None = None
-        self.rules: pd.DataFrame | None = None
-        self.catalogue: list[Rule] = []
-        self.documents: dict[str, dict[str, Any]] = {}
-        self.tables: dict[str, pd.DataFrame | None] = {}
-        self.problems: list[str] = []
+@dataclass
+class _Data:
+    rule_columns: list[str] = field(default_factory=list)  # of dq_rule_instance; empty: no usable table
+    summary: list[dict[str, Any]] = field(default_factory=list)  # per (rule, family, severity)
+    failing: pa.Table | None = None  # failing instances, evidence included
+    changed: pa.Table | None = None  # the run's documents' other instances
+    catalogue: list[Rule] = field(default_factory=list)
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    shape: dict[str, tuple[pd.DataFrame | None, int]] = field(default_factory=dict)  # table -> (rows, row count)
+    problems: list[str] = field(default_factory=list)
+    shape_tables_required: bool = True
 
 
-def _read_warehouse(db_path: Path, specs: Mapping[str, dict]) -> _WarehouseData:
-
-    data = _WarehouseData()
-    shape_tables = split_by_table(specs[SHAPE_SUITE])
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        present = {name for (name,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = current_schema()").fetchall()}
-        if RULE_TABLE in present:
-            # The rule's description repeats on every instance: it comes from the catalogue instead.
-            columns = {c for (c,) in con.execute(
-                "select column_name from information_schema.columns where table_name = ?", [RULE_TABLE]).fetchall()}
-            exclude = " exclude (description)" if "description" in columns else ""
-            data.rules_arrow = con.sql(f"select *{exclude} from {RULE_TABLE}").to_arrow_table()
-            data.rules = data.rules_arrow.to_pandas()
-            missing = [c for c in GX_RULE_COLUMNS if c not in data.rules.columns]
-            if missing:
-                data.problems.append(f"{RULE_TABLE} lacks column(s) {', '.join(missing)}: the rule suites cannot run")
-                data.rules = None
+def _read(con, specs: Mapping[str, dict], documents: Sequence[str], *, catalogue: list[Rule] | None = None,
+          shape_tables_required: bool = True) -> _Data:
+    data = _Data(shape_tables_required=shape_tables_required)
+    present = database.relations(con)
+    if RULE_TABLE in present:
+        columns = database.columns_of(con, RULE_TABLE)
+        missing = [c for c in GX_RULE_COLUMNS if c not in columns]
+        if missing:
+            data.problems.append(f"{RULE_TABLE} lacks column(s) {', '.join(missing)}: the rule suites cannot run")
         else:
-            data.problems.append(f"the warehouse has no {RULE_TABLE} table: no accounting rule was checked")
-        if CATALOGUE_TABLE in present:
-            cat = con.sql(f"select * from {CATALOGUE_TABLE}").to_arrow_table().to_pylist()
-            data.catalogue = [
-                Rule(str(r["rule_id"]), str(r.get("family") or ""), str(r.get("severity") or "ERROR").upper(),
-                     str(r.get("description") or ""))
-                for r in cat if r.get("rule_id")
-            ]
-        elif data.rules is not None:
-            data.catalogue = _catalogue_from_rules(data.rules)
-        if DOCUMENT_TABLE in present:
-            for row in con.sql(f"select * from {DOCUMENT_TABLE}").to_arrow_table().to_pylist():
-                data.documents[row["document_id"]] = row
-        for table, sub in shape_tables.items():
-            if table == RULE_TABLE:
-                continue  # checked on the rows read above
-            if table not in present:
-                data.tables[table] = None
-                continue
-            available = {c for (c,) in con.execute(
-                "select column_name from information_schema.columns where table_schema = current_schema() "
-                "and table_name = ?", [table]).fetchall()}
-            wanted = [c for c in columns_used(sub) if c in available]
-            select = ", ".join(f'"{c}"' for c in wanted) if wanted else "1 as _row"
-            # Only the checked columns, as pandas frames (amounts as float: only nullness is checked).
-            data.tables[table] = con.sql(f"select {select} from {table}").df()
-    finally:
-        con.close()
+            data.rule_columns = columns
+            data.summary = database.rule_summary(con, columns)
+            data.failing, data.changed = database.rule_rows(con, columns, documents)
+    else:
+        data.problems.append(f"the warehouse has no {RULE_TABLE} table: no accounting rule was checked")
+    if catalogue is not None:
+        data.catalogue = catalogue
+    elif CATALOGUE_TABLE in present:
+        data.catalogue = [
+            Rule(str(r["rule_id"]), str(r.get("family") or ""), str(r.get("severity") or "ERROR").upper(),
+                 str(r.get("description") or ""))
+            for r in database.arrow(con, f"select * from {CATALOGUE_TABLE}").to_pylist() if r.get("rule_id")
+        ]
+    else:
+        data.catalogue = _catalogue_from_summary(data.summary)
+    if DOCUMENT_TABLE in present:
+        for row in database.arrow(con, f"select * from {DOCUMENT_TABLE}").to_pylist():
+            data.documents[row["document_id"]] = row
+    for table, sub in split_by_table(specs[SHAPE_SUITE]).items():
+        if table not in present or (table == RULE_TABLE and not data.rule_columns):
+            data.shape[table] = (None, 0)
+            continue
+        if DOCUMENT_TABLE not in present and "document_ids" in parameters_used(sub):
+            sub = _without_document_ids(sub)
+        data.shape[table] = database.shape_rows(con, table, sub, documents)
     return data
 
 
-def _catalogue_from_rules(rules: pd.DataFrame) -> list[Rule]:
-    cols = [c for c in ("rule_id", "family", "severity", "description") if c in rules.columns]
+def _without_document_ids(spec: Mapping[str, Any]) -> dict:
+    """The sub-suite without the expectations that need dim_document's ids (no dim_document to read them)."""
+    return {**spec, "expectations": [e for e in spec["expectations"]
+                                     if "document_ids" not in parameters_used({"expectations": [e]})]}
+
+
+def _catalogue_from_summary(summary: Iterable[Mapping[str, Any]]) -> list[Rule]:
     out: dict[str, Rule] = {}
-    for row in rules[cols].drop_duplicates("rule_id").to_dict("records"):
-        if _blank(row.get("rule_id")):
+    for row in summary:
+        if _blank(row.get("rule_id")) or str(row["rule_id"]) in out:
             continue
         out[str(row["rule_id"])] = Rule(
             str(row["rule_id"]),
@@ -291,13 +281,10 @@ def _catalogue_from_rules(rules: pd.DataFrame) -> list[Rule]:
 
 
 class _RunRows:
-    """Per-row and per-expectation outcomes of one run (what gets written)."""
+    """What the run writes besides the findings: the rule map and one row per expectation."""
 
-    def __init__(self, n_rules: int) -> None:
-        self.suite: list[str | None] = [None] * n_rules
-        self.expectation: list[str | None] = [None] * n_rules
-        self.severity: list[str | None] = [None] * n_rules
-        self.description: list[str | None] = [None] * n_rules
+    def __init__(self) -> None:
+        self.check_rules: list[dict[str, Any]] = []  # dq_check_rule rows
         self.expectations: list[dict[str, Any]] = []
         self.build_docs = None  # set by _validate when a docs site was asked for: call it last
 
@@ -313,79 +300,73 @@ class _RunRows:
 
 
 def _validate(
-    rules: pd.DataFrame | None,
+    data: _Data,
     *,
-    tables: Mapping[str, pd.DataFrame | None],
-    catalogue: list[Rule],
-    documents: Mapping[str, Mapping[str, Any]],
     specs: Mapping[str, dict],
     run_id: str,
     checked_at: datetime,
     docs_dir: Path | None,
-    problems: list[str],
-    shape_tables_required: bool = True,
     warehouse: Path | None = None,
 ) -> tuple[QualityReport, _RunRows]:
-    report = QualityReport(run_id=run_id, checked_at=checked_at, warehouse=warehouse, problems=list(problems))
-    rows = _RunRows(0 if rules is None else len(rules))
+    report = QualityReport(run_id=run_id, checked_at=checked_at, warehouse=warehouse, problems=list(data.problems))
+    rows = _RunRows()
 
-    # Which GX suites run on which frames.
-    plans: list[tuple[str, str, dict, pd.DataFrame, dict]] = []  # (suite, asset, spec, frame, params)
+    # Which GX suites run on which frames: (suite, asset, spec, frame, params, element counts).
+    plans: list[tuple[str, str, dict, pd.DataFrame, dict, dict]] = []
+    catalogue = list(data.catalogue)
     rule_by_id = {r.rule_id: r for r in catalogue}
     unknown_families = sorted({r.family for r in catalogue if r.family and r.family not in RULE_FAMILIES})
     if unknown_families:
         report.problems.append(f"the rule catalogue has unknown famil(ies) {', '.join(unknown_families)}")
-    if rules is not None:
-        rules = rules.reset_index(drop=True)
+    failing = pd.DataFrame(columns=list(GX_RULE_COLUMNS))
+    if data.rule_columns:
         # A rule with instances but missing from the catalogue still gets its expectation.
-        unlisted = [r for r in _catalogue_from_rules(rules) if r.rule_id not in rule_by_id and r.family in RULE_FAMILIES]
+        unlisted = [r for r in _catalogue_from_summary(data.summary)
+                    if r.rule_id not in rule_by_id and r.family in RULE_FAMILIES]
         if unlisted:
             report.notes.append(f"rule(s) {', '.join(r.rule_id for r in unlisted)} have instances but are not in "
                                 "the rule catalogue; their family and severity are taken from dq_rule_instance")
             catalogue = [*catalogue, *unlisted]
             rule_by_id.update({r.rule_id: r for r in unlisted})
-        family = rules["family"].astype(object).where(rules["family"].notna(), None)
-        orphan = rules.loc[~family.isin(RULE_FAMILIES), "rule_id"]
-        if len(orphan):
+        orphan = [s for s in data.summary if s["family"] not in RULE_FAMILIES]
+        if orphan:
             report.problems.append(
-                f"{len(orphan)} rule instance(s) of rule(s) {', '.join(sorted(map(str, orphan.unique())))} "
+                f"{sum(s['instances'] for s in orphan)} rule instance(s) of rule(s) "
+                f"{', '.join(sorted({str(s['rule_id']) for s in orphan}))} "
                 "have no known family (not in the rule catalogue?): no family suite checks them"
             )
+        failing = data.failing.to_pandas()
+        changed = data.changed.to_pandas()
         for fam in RULE_FAMILIES:
             spec, notes = resolve_rule_suite(specs[fam], catalogue)
             report.notes += notes
-            frame = rules.loc[family == fam, list(GX_RULE_COLUMNS)].copy()
-            for name in GX_EVIDENCE_COLUMNS:
-                if name not in frame.columns:
-                    values = rules.loc[family == fam, name] if name in rules.columns else [None] * len(frame)
-                    frame[name] = [_shown(v) for v in values]
-            frame["_row"] = frame.index
-            frame = frame.reset_index(drop=True)
-            plans.append((fam, f"{RULE_TABLE}.{fam}", spec, frame, {}))
-            outcome = report.suites.setdefault(fam, SuiteOutcome(fam))
-            outcome.instances = len(frame)
-            outcome.failed_instances = int((frame["status"] == FAIL).sum())
             exp_name = {e["meta"]["rule_id"]: e["meta"]["name"] for e in spec["expectations"]}
-            for idx, rule_id in zip(frame["_row"], frame["rule_id"]):
+            summary = [s for s in data.summary if s["family"] == fam]
+            instances: dict[str, int] = {}
+            for s in summary:
+                instances[s["rule_id"]] = instances.get(s["rule_id"], 0) + s["instances"]
+            plans.append((fam, f"{RULE_TABLE}.{fam}", spec, _rule_frame(failing, changed, fam), {}, instances))
+            outcome = report.suites.setdefault(fam, SuiteOutcome(fam))
+            outcome.instances = sum(s["instances"] for s in summary)
+            outcome.failed_instances = sum(s["failing"] for s in summary)
+            for rule_id in instances:
                 rule = rule_by_id.get(rule_id)
-                rows.suite[idx] = fam
-                rows.expectation[idx] = exp_name.get(rule_id)
-                rows.severity[idx] = rule.severity if rule and rule.severity in SEVERITIES else (
-                    _severity_of(rules.at[idx, "severity"]))
-                rows.description[idx] = rule.description if rule else None
-        for idx in orphan.index:
-            rows.severity[idx] = _severity_of(rules.at[idx, "severity"])
+                rows.check_rules.append({
+                    "suite": fam, "rule_id": rule_id, "expectation": exp_name.get(rule_id),
+                    # None: the row's own severity decides (a catalogue severity the run does not know)
+                    "severity": rule.severity if rule and rule.severity in SEVERITIES else None,
+                    "description": rule.description if rule else None,
+                })
     else:
         for fam in RULE_FAMILIES:
             report.suites[fam] = SuiteOutcome(fam)
 
-    document_ids = sorted(documents) if documents else None
+    document_ids = sorted(data.documents) if data.documents else None
     shape = report.suites.setdefault(SHAPE_SUITE, SuiteOutcome(SHAPE_SUITE))
     for table, spec in split_by_table(specs[SHAPE_SUITE]).items():
-        frame = rules[[c for c in columns_used(spec) if c in rules.columns]] if (
-            table == RULE_TABLE and rules is not None and table not in tables) else tables.get(table)
+        frame, count = data.shape.get(table, (None, 0))
         if frame is None:
-            if shape_tables_required and (table != RULE_TABLE or rules is not None or table in tables):
+            if data.shape_tables_required and table != RULE_TABLE:
                 report.problems.append(f"table {table} is missing: its shape expectations did not run")
                 shape.evaluated += len(spec["expectations"])
                 shape.failed += len(spec["expectations"])
@@ -393,19 +374,18 @@ def _validate(
                 shape.failed_expectations += [e["meta"]["name"] for e in spec["expectations"]]
             continue
         params: dict[str, Any] = {}
-        if "document_ids" in parameters_used(spec):
+        if database.DOCUMENT_IDS in parameters_used(spec):
             if document_ids is None:
-                spec = {**spec, "expectations": [e for e in spec["expectations"]
-                                                 if "document_ids" not in parameters_used({"expectations": [e]})]}
+                spec = _without_document_ids(spec)
             else:
-                params["document_ids"] = document_ids
-        plans.append((SHAPE_SUITE, table, spec, frame, params))
+                params[database.DOCUMENT_IDS] = document_ids
+        plans.append((SHAPE_SUITE, table, spec, frame, params, {None: count}))
 
     started = time.perf_counter()
-    context, build_dir, results = _run_gx(plans, run_id, checked_at, docs_dir, report)
+    context, build_dir, results = _run_gx([p[:5] for p in plans], run_id, checked_at, docs_dir, report)
     report.timings["validate"] = time.perf_counter() - started - report.timings.get("gx import", 0.0)
 
-    for (suite_name, asset, spec, frame, _), result in zip(plans, results):
+    for (suite_name, asset, spec, frame, _, counts), result in zip(plans, results):
         outcome = report.suites.setdefault(suite_name, SuiteOutcome(suite_name))
         outcome.gx_suites.append(spec["name"])
         table = RULE_TABLE if suite_name in RULE_FAMILIES else asset
@@ -432,21 +412,37 @@ def _validate(
                 "run_id": run_id, "checked_at": checked_at, "suite": suite_name, "gx_suite": spec["name"],
                 "expectation": name, "expectation_type": r.expectation_config.type, "table_name": table,
                 "rule_id": meta.get("rule_id"), "severity": severity, "success": bool(r.success),
-                "element_count": res.get("element_count"), "unexpected_count": res.get("unexpected_count"),
+                # the rows the expectation covers in the warehouse (GX saw only those that can fail)
+                "element_count": counts.get(meta.get("rule_id"), 0) if suite_name in RULE_FAMILIES else counts[None],
+                "unexpected_count": res.get("unexpected_count"),
                 "kwargs": _json(_plain_kwargs(r.expectation_config.kwargs)), "exception": exception,
             })
             if suite_name in RULE_FAMILIES and meta.get("rule_id") is not None and not exception:
-                _cross_check(report, meta["rule_id"], res, frame)
+                _cross_check(report, meta["rule_id"], res, frame, failing)
 
-    if rules is not None:
-        report.findings = _findings(rules, rows, documents)
+    report.findings = _findings(failing, catalogue, plans, data.documents)
     rows.build_docs = (lambda: _build_docs(context, build_dir, docs_dir, report)) if build_dir is not None else None
     return report, rows
 
 
-def _cross_check(report: QualityReport, rule_id: str, res: Mapping[str, Any], frame: pd.DataFrame) -> None:
-    """GX's unexpected rows for a rule must be exactly the rule's failing rows."""
-    expected = set(frame.loc[(frame["rule_id"] == rule_id) & (frame["status"] == FAIL), "instance_key"].astype(str))
+def _rule_frame(failing: pd.DataFrame, changed: pd.DataFrame, family: str) -> pd.DataFrame:
+    """What GX sees of a family: its failing instances (with evidence as text) and the changed documents' others."""
+    parts = []
+    for rows, evidence in ((failing, True), (changed, False)):
+        sub = rows.loc[(rows["family"] == family).fillna(False).to_numpy(bool)]
+        frame = sub[list(GX_RULE_COLUMNS)].copy()
+        for name in GX_EVIDENCE_COLUMNS:
+            if name not in frame.columns:
+                frame[name] = [_shown(v) for v in sub[name]] if evidence and name in sub.columns else None
+        parts.append(frame)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _cross_check(report: QualityReport, rule_id: str, res: Mapping[str, Any], frame: pd.DataFrame,
+                 failing: pd.DataFrame) -> None:
+    """GX's unexpected rows for a rule must be exactly the rule's failing instances in the warehouse."""
+    expected = set(failing.loc[(failing["rule_id"] == rule_id).to_numpy(bool), "instance_key"].astype(str))
+    expected &= set(frame["instance_key"].astype(str))  # an instance of another family is not this suite's
     unexpected = res.get("unexpected_index_list")
     if unexpected is None:
         if res.get("unexpected_count") != len(expected):
@@ -606,6 +602,9 @@ def _publish_dir(build_dir: Path, target: Path) -> None:
 
 
 # =============================================================================
+
+
+# =============================================================================
 # Findings
 # =============================================================================
 
@@ -614,25 +613,28 @@ _EVIDENCE_TEXT = ("document_id", "table_kind", "table_id", "location", "unit_cod
 _EVIDENCE_AMOUNTS = ("left_value", "right_value", "difference", "tolerance")
 
 
-def _findings(rules: pd.DataFrame, rows: _RunRows, documents: Mapping[str, Mapping[str, Any]]) -> list[dict]:
+def _findings(failing: pd.DataFrame, catalogue: list[Rule], plans, documents: Mapping[str, Mapping[str, Any]]) -> list[dict]:
     """One dict per failing rule instance (of a known family), ready for ``Finding.from_row``."""
+    rule_by_id = {r.rule_id: r for r in catalogue}
+    expectation = {(p[0], e["meta"]["rule_id"]): e["meta"]["name"]
+                   for p in plans if p[0] in RULE_FAMILIES for e in p[2]["expectations"]}
     out = []
-    failing = rules.index[(rules["status"] == FAIL).to_numpy()]
-    for idx in failing:
-        if rows.suite[idx] is None:
+    for row in failing.to_dict("records"):
+        family = row.get("family")
+        if family not in RULE_FAMILIES:
             continue  # no family: reported as a problem, Finding needs a family
-        row = rules.loc[idx]
-        get = lambda name: None if name not in rules.columns or _blank(row[name]) else row[name]  # noqa: E731
+        get = lambda name: None if _blank(row.get(name)) else row[name]  # noqa: E731
+        rule = rule_by_id.get(str(row["rule_id"]))
         doc = documents.get(str(row["document_id"])) or {}
         finding: dict[str, Any] = {
             "instance_key": str(row["instance_key"]),
             "rule_id": str(row["rule_id"]),
-            "family": rows.suite[idx],
-            "severity": rows.severity[idx] or "ERROR",
+            "family": family,
+            "severity": rule.severity if rule and rule.severity in SEVERITIES else _severity_of(row.get("severity")),
             "status": FAIL,
-            "suite": rows.suite[idx],
-            "expectation": rows.expectation[idx],
-            "description": rows.description[idx] or (get("description") or ""),
+            "suite": family,
+            "expectation": expectation.get((family, str(row["rule_id"]))),
+            "description": (rule.description if rule else "") or "",
             "document_name": document_name_of(doc) if doc else "",
             "document_title": doc.get("title") or "",
         }
@@ -677,68 +679,29 @@ def _attach_line_texts(report: QualityReport, db_path: Path) -> None:
 # =============================================================================
 
 
-def _check_result_table(rules: pa.Table | None, rows: _RunRows, run_id: str, checked_at: datetime) -> pa.Table:
-    """dq_check_result as Arrow: the instance's own columns (exact types) plus the run's."""
-    n = 0 if rules is None else rules.num_rows
-    columns: dict[str, pa.Array] = {
-        "run_id": pa.array([run_id] * n, pa.string()),
-        "checked_at": pa.array([checked_at] * n, pa.timestamp("us", tz="UTC")),
-        "suite": pa.array(rows.suite[:n], pa.string()),
-        "expectation": pa.array(rows.expectation[:n], pa.string()),
-        "severity": pa.array(rows.severity[:n], pa.string()),
-    }
-    fallback = {"left_value": pa.decimal128(20, 6), "right_value": pa.decimal128(20, 6),
-                "difference": pa.decimal128(20, 6), "source_lines": pa.list_(pa.int32())}
-    for name in CHECK_RESULT_COLUMNS:
-        if name in columns:
-            continue
-        if rules is not None and name in rules.column_names:
-            columns[name] = rules.column(name)
-        else:
-            columns[name] = pa.nulls(n, fallback.get(name, pa.string()))
-    return pa.table({name: columns[name] for name in CHECK_RESULT_COLUMNS})
+
+# =============================================================================
+# Writing
+# =============================================================================
 
 
-def _write_tables(db_path: Path, tables: Mapping[str, pa.Table]) -> None:
-    """Replace the run's tables in the warehouse: the only read-write connection of the run."""
-    import duckdb
-
-    con = duckdb.connect(str(db_path))
-    try:
-        con.execute("begin")
-        for name, table in tables.items():
-            con.register("_quality_rows", table)
-            con.execute(f"create or replace table {name} as select * from _quality_rows")
-            con.unregister("_quality_rows")
-        con.execute("commit")
-    finally:
-        con.close()
+def _write_results(con, data: _Data, rows: _RunRows, run_id: str, checked_at: datetime) -> None:
+    """dq_check_rule, dq_check_result (a view) and dq_expectation_result, on the run's only read-write connection."""
+    database.write_check_rules(con, rows.check_rules)
+    database.write_check_result(con, CHECK_RESULT_TABLE, data.rule_columns, run_id, checked_at)
+    con.register("_quality_rows", rows.expectations_arrow())
+    con.execute(f"create or replace table {EXPECTATION_RESULT_TABLE} as select * from _quality_rows")
+    con.unregister("_quality_rows")
 
 
-def _write_history(history_dir: Path, run_id: str, rules: pa.Table | None, check: pa.Table, rows: _RunRows) -> Path:
+def _write_history(history_dir: Path, run_id: str, failing: pa.Table) -> Path:
     """``<history_dir>/<run_id>.parquet``: this run's failing instances (an empty file when none fail)."""
-    table = check
-    extra: dict[str, pa.Array] = {}
-    for name in HISTORY_EXTRA_COLUMNS:
-        if name == "family":
-            extra[name] = check.column("suite")
-        elif name == "description":
-            extra[name] = pa.array(rows.description[: check.num_rows], pa.string())
-        elif rules is not None and name in rules.column_names:
-            extra[name] = rules.column(name)
-        else:
-            extra[name] = pa.nulls(check.num_rows, pa.decimal128(20, 6) if name == "tolerance" else pa.string())
-    for name, column in extra.items():
-        table = table.append_column(name, column)
-    failing = pc.fill_null(pc.equal(table.column("status"), FAIL), False)
-    table = table.filter(failing)
     history_dir.mkdir(parents=True, exist_ok=True)
     path = history_dir / f"{run_id}.parquet"
     tmp = history_dir / f".{run_id}.parquet.tmp"
-    pq.write_table(table, tmp)
+    pq.write_table(failing, tmp)
     os.replace(tmp, path)
     return path
-
 
 # =============================================================================
 # Small helpers

@@ -1,14 +1,20 @@
 {#
-  read_parquet() over every document folder of the staging directory.
+  The current rows of one record type: read_parquet() over the stem's batch
+  files, kept where the manifest names the row's batch as its document's.
 
-  The directory comes from the env var BUDGET_STAGING_DIR (absolute path). The
-  glob skips folders whose name starts with a dot: staging.write_document
-  writes into ".tmp-*" and moves the replaced version to ".old-*" before
-  renaming, and those must never be read. The "_schema" folder holds zero-row
-  files of every stem, so the glob always matches and every column exists.
+  The directory comes from the env var BUDGET_STAGING_DIR (absolute path).
+  budget_warehouse/staging.py writes <stem>/<batch>.parquet (one file per
+  record type per batch; ".<batch>.tmp" while writing, which the glob skips)
+  and then names the batch in _manifest.parquet (document_id, batch). A
+  changed document's old rows stay in their batch file and are not read. The
+  zero-row "_empty" file of every stem keeps the glob matching and every
+  column present.
 #}
 {% macro staging_parquet(stem) -%}
   {%- set root = env_var('BUDGET_STAGING_DIR') | replace('\\', '/') -%}
   {%- set root = root.rstrip('/') | replace("'", "''") -%}
-  read_parquet('{{ root }}/[!.]*/{{ stem }}.parquet', union_by_name = true)
+  (select staged.* exclude (filename)
+   from read_parquet('{{ root }}/{{ stem }}/[!.]*.parquet', union_by_name = true, filename = true) as staged
+   semi join read_parquet('{{ root }}/_manifest.parquet') as manifest
+     on manifest.document_id = staged.document_id and manifest.batch = parse_filename(staged.filename, true))
 {%- endmacro %}

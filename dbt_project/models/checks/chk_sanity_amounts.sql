@@ -67,21 +67,22 @@ slip_claims as (
       and kind not like 'yoy_%'
 ),
 
+-- Ties (equal distance) are broken by label and value, so every build picks the same match.
 matches as (
     select
         c.document_id, c.claim_id,
-        arg_min(v.value, abs(v.value - c.amount))
+        arg_min(v.value, (abs(v.value - c.amount), v.label, v.value))
             filter (where abs(v.value - c.amount) <= v.half_unit + c.half_unit)                     as direct_value,
-        arg_min(v.label, abs(v.value - c.amount))
+        arg_min(v.label, (abs(v.value - c.amount), v.label, v.value))
             filter (where abs(v.value - c.amount) <= v.half_unit + c.half_unit)                     as direct_label,
-        arg_min(v.value, abs(v.value - c.amount * 10000))
+        arg_min(v.value, (abs(v.value - c.amount * 10000), v.label, v.value))
             filter (where abs(v.value - c.amount * 10000) <= v.half_unit + c.half_unit * 10000)     as times_value,
-        arg_min(v.label, abs(v.value - c.amount * 10000))
+        arg_min(v.label, (abs(v.value - c.amount * 10000), v.label, v.value))
             filter (where abs(v.value - c.amount * 10000) <= v.half_unit + c.half_unit * 10000)     as times_label,
-        arg_min(v.value, abs(v.value - c.amount * cast(0.0001 as decimal(10, 4))))
+        arg_min(v.value, (abs(v.value - c.amount * cast(0.0001 as decimal(10, 4))), v.label, v.value))
             filter (where abs(v.value - c.amount * cast(0.0001 as decimal(10, 4)))
                           <= v.half_unit + c.half_unit * cast(0.0001 as decimal(10, 4)))            as divided_value,
-        arg_min(v.label, abs(v.value - c.amount * cast(0.0001 as decimal(10, 4))))
+        arg_min(v.label, (abs(v.value - c.amount * cast(0.0001 as decimal(10, 4))), v.label, v.value))
             filter (where abs(v.value - c.amount * cast(0.0001 as decimal(10, 4)))
                           <= v.half_unit + c.half_unit * cast(0.0001 as decimal(10, 4)))            as divided_label
     from slip_claims as c

@@ -1,0 +1,237 @@
+"""The quality run's SQL side: what is computed in DuckDB so that Great Expectations sees small frames.
+
+The rule instances are computed in SQL by dbt (``dq_rule_instance``); a run never
+loads them all. From the database it takes:
+
+- per-rule summaries (instances and failing instances per rule, family and severity);
+- the failing instances, with their evidence;
+- the instances of the documents a run changed (when the caller names them);
+- for each table of the shape suite, the *suspect rows*: the rows that can
+  violate one of the table's expectations (a NULL where none may be, a key that
+  occurs twice, a value out of its set or range), computed by a SQL predicate
+  per expectation type. GX validates exactly those rows, so its verdict and
+  unexpected rows are those of the whole table. A table whose suite has an
+  expectation without such a predicate (a row count, a row condition) is read
+  whole (only the checked columns; today that is ``dim_document``, one row per
+  document).
+
+``dq_check_result`` (one row per rule instance: this run's outcome) is a view of
+``dq_rule_instance`` joined to ``dq_check_rule`` (one row per rule and suite:
+the run's expectation and severity), so writing it costs nothing whatever the
+size of the warehouse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from budget_warehouse.quality.suites import RULE_FAMILIES, RULE_TABLE, columns_used
+
+CHECK_RULE_TABLE = "dq_check_rule"
+DOCUMENT_IDS = "document_ids"  # the shape suite's run-time parameter: dim_document's ids
+# DuckDB's own memory during the quality run (it spills beyond): the run stays flat with the warehouse.
+MEMORY_LIMIT = "1GB"
+
+# The type a column of dq_rule_instance has when the table lacks it (results keep their types).
+FALLBACK_TYPES = {
+    "left_value": "decimal(20,6)", "right_value": "decimal(20,6)", "difference": "decimal(20,6)",
+    "tolerance": "decimal(20,6)", "source_lines": "integer[]",
+}
+CHECK_RESULT_COLUMNS = (
+    "run_id", "checked_at", "suite", "expectation", "rule_id", "severity", "instance_key", "document_id",
+    "status", "left_value", "right_value", "difference", "location", "source_lines",
+)
+HISTORY_EXTRA_COLUMNS = (
+    "family", "table_kind", "table_id", "unit_code", "code", "left_label", "right_label", "tolerance", "note",
+    "description",
+)
+
+
+def connect(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(path, read_only=read_only)
+    con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+    return con
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def relations(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {name for (name,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = current_schema()").fetchall()}
+
+
+def columns_of(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [c for (c,) in con.execute(
+        "select column_name from information_schema.columns where table_schema = current_schema() "
+        "and table_name = ? order by ordinal_position", [table]).fetchall()]
+
+
+def _families() -> str:
+    return ", ".join(literal(f) for f in RULE_FAMILIES)
+
+
+def _severity(expr: str) -> str:
+    """SQL for the run's reading of a severity: WARN/WARNING → WARN, anything else ERROR."""
+    return f"case when upper({expr}) in ('WARN', 'WARNING') then 'WARN' else 'ERROR' end"
+
+
+# -- rule instances -------------------------------------------------------------
+
+
+def rule_summary(con: duckdb.DuckDBPyConnection, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """One row per (rule, family, severity) of dq_rule_instance: instances, failing instances, description."""
+    description = "any_value(description)" if "description" in columns else "null"
+    cursor = con.execute(
+        f"select rule_id, family, severity, {description} as description, count(*) as instances, "
+        f"count(*) filter (where status = 'fail') as failing from {RULE_TABLE} group by all order by all")
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def rule_rows(con: duckdb.DuckDBPyConnection, columns: Sequence[str], documents: Sequence[str]):
+    """The failing instances (every column but the description), and the named documents' other instances.
+
+    Returns (failing, changed) as Arrow tables (exact decimals).
+    """
+    select = ", ".join(quote(c) for c in columns if c != "description")
+    failing = arrow(con, f"select {select} from {RULE_TABLE} where status = 'fail' order by instance_key")
+    if documents:
+        changed = arrow(con, f"select {select} from {RULE_TABLE} where status is distinct from 'fail' "
+                        "and list_contains(?, document_id) order by instance_key", [list(documents)])
+    else:
+        changed = failing.slice(0, 0)
+    return failing, changed
+
+
+def arrow(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """A query's result as one Arrow table (exact types: DECIMALs stay decimals)."""
+    return con.sql(sql, params=params or None).to_arrow_table()
+
+
+# -- the shape suite --------------------------------------------------------------
+
+
+def _violation(exp: Mapping[str, Any], table: str) -> str | None:
+    """A SQL predicate true for every row that can violate the expectation; None: no such predicate."""
+    kwargs = exp["kwargs"]
+    if kwargs.get("row_condition") is not None or kwargs.get("mostly") not in (None, 1, 1.0):
+        return None
+    kind = exp["type"]
+    column = quote(kwargs["column"]) if isinstance(kwargs.get("column"), str) else None
+    if kind == "expect_column_values_to_not_be_null" and column:
+        return f"{column} is null"
+    if kind == "expect_column_values_to_be_unique" and column:
+        return f"{column} in (select {column} from {table} group by all having count(*) > 1)"
+    if kind == "expect_compound_columns_to_be_unique" and isinstance(kwargs.get("column_list"), list):
+        cols = ", ".join(quote(c) for c in kwargs["column_list"])
+        return f"({cols}) in (select ({cols}) from {table} group by all having count(*) > 1)"
+    if kind == "expect_column_values_to_be_in_set" and column:
+        values = kwargs.get("value_set")
+        if isinstance(values, dict) and values == {"$PARAMETER": DOCUMENT_IDS}:
+            return f"{column} is not null and {column} not in (select document_id from dim_document)"
+        if isinstance(values, list):
+            return f"{column} is not null and {column} not in ({', '.join(literal(v) for v in values) or 'null'})"
+        return None
+    if kind == "expect_column_values_to_be_between" and column:
+        out = []
+        if kwargs.get("min_value") is not None:
+            out.append(f"{column} {'<=' if kwargs.get('strict_min') else '<'} {literal(kwargs['min_value'])}")
+        if kwargs.get("max_value") is not None:
+            out.append(f"{column} {'>=' if kwargs.get('strict_max') else '>'} {literal(kwargs['max_value'])}")
+        return " or ".join(out) if out else None
+    return None
+
+
+def shape_rows(
+    con: duckdb.DuckDBPyConnection, table: str, spec: Mapping[str, Any], documents: Sequence[str]
+):
+    """The rows of ``table`` GX validates for the table's shape suite, as a pandas frame, and the table's row count.
+
+    The suspect rows of every expectation plus the named documents' rows; the
+    whole table (checked columns only) when an expectation has no predicate.
+    """
+    available = columns_of(con, table)
+    wanted = [c for c in columns_used(spec) if c in available]
+    select = ", ".join(quote(c) for c in wanted) if wanted else "1 as _row"
+    predicates = [_violation(e, quote(table)) for e in spec["expectations"]]
+    (count,) = con.execute(f"select count(*) from {quote(table)}").fetchone()
+    if any(p is None for p in predicates):
+        return con.execute(f"select {select} from {quote(table)}").df(), count
+    params: list[Any] = []
+    if documents and "document_id" in available:
+        predicates.append("list_contains(?, document_id)")
+        params.append(list(documents))
+    where = " or ".join(f"({p})" for p in predicates) or "false"
+    return con.execute(f"select {select} from {quote(table)} where {where}", params).df(), count
+
+
+# -- results -------------------------------------------------------------------------
+
+
+def write_check_rules(con: duckdb.DuckDBPyConnection, rows: Iterable[Mapping[str, Any]]) -> None:
+    """dq_check_rule: per (suite, rule) of the run, its expectation, severity and description."""
+    con.execute(f"create or replace table {CHECK_RULE_TABLE} (suite varchar, rule_id varchar, "
+                "expectation varchar, severity varchar, description varchar)")
+    values = [[r["suite"], r["rule_id"], r["expectation"], r["severity"], r["description"]] for r in rows]
+    if values:
+        con.executemany(f"insert into {CHECK_RULE_TABLE} values (?, ?, ?, ?, ?)", values)
+
+
+def _instance_column(name: str, columns: Sequence[str]) -> str:
+    if name in columns:
+        return f"i.{quote(name)}"
+    return f"null::{FALLBACK_TYPES.get(name, 'varchar')}"
+
+
+def check_result_select(columns: Sequence[str], run_id: str, checked_at: datetime, *, history: bool = False) -> str:
+    """dq_check_result's query (with ``history``: plus the evidence the history file keeps)."""
+    family = _instance_column("family", columns)
+    known = f"{family} in ({_families()})"
+    exprs = {
+        "run_id": f"{literal(run_id)}::varchar",
+        "checked_at": f"{literal(checked_at.isoformat())}::timestamptz",
+        "suite": f"case when {known} then {family} end",
+        "expectation": f"case when {known} then m.expectation end",
+        "severity": f"coalesce(m.severity, {_severity(_instance_column('severity', columns))})",
+    }
+    select = [f"{exprs.get(c) or _instance_column(c, columns)} as {quote(c)}" for c in CHECK_RESULT_COLUMNS]
+    if history:
+        extra = {"family": exprs["suite"], "description": "m.description"}
+        select += [f"{extra.get(c) or _instance_column(c, columns)} as {quote(c)}" for c in HISTORY_EXTRA_COLUMNS]
+    source = RULE_TABLE if columns else "(select 1 as _none where false)"
+    join = (f"m.suite = {family} and m.rule_id = i.rule_id" if "rule_id" in columns else "false")
+    return (f"select {', '.join(select)} from {source} i left join {CHECK_RULE_TABLE} m on {join}")
+
+
+def write_check_result(con: duckdb.DuckDBPyConnection, name: str, columns: Sequence[str], run_id: str,
+                       checked_at: datetime) -> None:
+    """The run's dq_check_result: a view over dq_rule_instance (an empty table when there is none)."""
+    for kind in ("view", "table"):
+        try:
+            con.execute(f"drop {kind} if exists {name}")
+        except duckdb.CatalogException:
+            pass  # it exists as the other kind
+    query = check_result_select(columns, run_id, checked_at)
+    con.execute(f"create {'view' if columns else 'table'} {name} as {query}")
+
+
+def history_rows(con: duckdb.DuckDBPyConnection, columns: Sequence[str], run_id: str, checked_at: datetime):
+    """The run's failing instances with their evidence (Arrow), for the history file."""
+    query = check_result_select(columns, run_id, checked_at, history=True)
+    return arrow(con, f"select * from ({query}) where status = 'fail' order by instance_key")
