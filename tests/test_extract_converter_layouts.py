@@ -88,3 +88,31 @@ def test_cut_row_keeps_the_line_of_its_amounts():
     assert rows[("2010101", "total")] == ("30.00", 13)
     assert rows[("2010101", "project")] == ("20.00", 13)
     assert len(doc.cells) == 6
+
+
+def test_counts_and_overview_amounts_of_the_sample(sample_doc):
+    # Read by hand: line 77 "包括 1 个机关行政处（科）室及 3 个下属单位"; line 108 "新增规下转规上工业企业 80 家";
+    # line 110 "紧密跟踪 374 个本级工业储备项目（年度计划投资 231.61 亿元）"; line 114 "召开 5 场";
+    # line 122 "培训人数在 1000 人（次）以上"; line 126 "259 个 … 111.86 亿元".
+    claims = {(c.source_line, c.printed): (c.kind, c.measure, c.unit, c.amount) for c in sample_doc.claims}
+    assert claims[(77, "1")] == ("unit_count", "offices", "个", None)
+    assert claims[(77, "3")] == ("unit_count", "subordinate_units", "个", None)
+    assert claims[(108, "80")] == ("count", None, "家", None)
+    assert claims[(110, "374")] == ("count", None, "个", None)
+    assert claims[(114, "5")] == ("count", None, "场", None)
+    assert claims[(122, "1000")] == ("count", None, "人（次）", None)
+    # Amounts of the department's work in 第一部分 are not restatements of the budget tables.
+    assert claims[(110, "231.61")][:3] == ("overview_amount", None, "亿元")
+    assert claims[(126, "111.86")][:3] == ("overview_amount", None, "亿元")
+    assert not [c for c in sample_doc.claims if c.kind == "three_public" and c.source_line < 192]
+
+
+def test_generated_unit_count_claim_is_read():
+    for truth in TRUTHS:
+        doc = extract(render(truth, Layout(overview_amounts=True)), source_name="counts.txt")
+        want = {k[1]: v for k, v in truth.expected_facts()["claims"].items() if k[0] == "unit_count"}
+        got = {c.measure: c.value for c in doc.claims if c.kind == "unit_count" and c.measure in want}
+        assert want and got == want
+        assert {c.unit for c in doc.claims if c.kind == "count"} >= {"家", "场", "人（次）", "个"}
+        assert [c for c in doc.claims if c.unit == "亿元"] and all(
+            c.kind == "overview_amount" for c in doc.claims if c.unit == "亿元")
