@@ -58,6 +58,7 @@ from budget_warehouse.quality.results import (
 from budget_warehouse.quality.suites import (
     EXPECTATIONS_DIR,
     FAIL,
+    PASS_WITHIN_TOLERANCE,
     RULE_FAMILIES,
     RULE_TABLE,
     SEVERITIES,
@@ -363,6 +364,7 @@ def _validate(
             outcome = report.suites.setdefault(fam, SuiteOutcome(fam))
             outcome.instances = len(frame)
             outcome.failed_instances = int((frame["status"] == FAIL).sum())
+            outcome.within_tolerance_instances = int((frame["status"] == PASS_WITHIN_TOLERANCE).sum())
             exp_name = {e["meta"]["rule_id"]: e["meta"]["name"] for e in spec["expectations"]}
             for idx, rule_id in zip(frame["_row"], frame["rule_id"]):
                 rule = rule_by_id.get(rule_id)
@@ -553,13 +555,14 @@ def _add_run_summary(site: Path, report: QualityReport) -> None:
         f"<p>Checked {escape(report.checked_at.isoformat(timespec='seconds'))}"
         + (f" — warehouse {escape(str(report.warehouse))}" if report.warehouse else "") + "</p>",
         '<table class="table table-sm"><thead><tr><th>suite</th><th>validation results</th><th>expectations</th>'
-        "<th>passed</th><th>failed (ERROR / WARN)</th><th>rule instances</th><th>failing instances</th></tr></thead><tbody>",
+        "<th>passed</th><th>failed (ERROR / WARN)</th><th>rule instances</th><th>failing instances</th>"
+        "<th>passing only within rounding tolerance</th></tr></thead><tbody>",
     ]
     for s in report.suites.values():
         out.append(
             f"<tr><td>{escape(s.name)}</td><td>{', '.join(link(g) for g in s.gx_suites) or '—'}</td>"
             f"<td>{s.evaluated}</td><td>{s.passed}</td><td>{s.failed} ({s.errors} / {s.warnings})</td>"
-            f"<td>{s.instances}</td><td>{s.failed_instances}</td></tr>"
+            f"<td>{s.instances}</td><td>{s.failed_instances}</td><td>{s.within_tolerance_instances}</td></tr>"
         )
     out.append("</tbody></table>")
     for problem in report.problems:
