@@ -91,6 +91,7 @@ def _classify(label: str, sentence: str, section: str, unit: str, prior: Claim |
 
 def extract_claims(seg: Segmented, exclude_lines: set[int]) -> list[Claim]:
     claims: list[Claim] = []
+    counts = 0
     for line_no in seg.prose:
         if line_no in exclude_lines:
             continue
@@ -107,6 +108,7 @@ def extract_claims(seg: Segmented, exclude_lines: set[int]) -> list[Claim]:
                 printed, unit = m.group(1), m.group(2).replace("％", "%")
                 value, decimals = parse_amount(printed)
                 label = _label(sentence, m.start())
+                counts += what == "other_count"
                 if what == "count":
                     kind = "project_count" if "项目" in unit else "assets"
                     measure, unit = (None, "个") if kind == "project_count" else (unit, unit)
@@ -121,7 +123,8 @@ def extract_claims(seg: Segmented, exclude_lines: set[int]) -> list[Claim]:
                 if kind.startswith("yoy_"):
                     direction = "decrease" if re.search(r"减少|下降|降低", label) else "increase"
                 claim = Claim(
-                    claim_id=f"c{len(claims) + 1:03d}",
+                    # counts read since issue 8 have their own series, so earlier claims keep their ids
+                    claim_id=f"n{counts:03d}" if what == "other_count" else f"c{len(claims) + 1 - counts:03d}",
                     source_line=line_no,
                     section=section,
                     sentence=sentence.strip(),

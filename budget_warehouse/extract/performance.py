@@ -9,7 +9,7 @@ from budget_warehouse.extract.grid import Row
 from budget_warehouse.extract.numbers import parse_amount
 from budget_warehouse.extract.records import Indicator, PerfFunding, PerfTable, Project
 from budget_warehouse.extract.segment import Block, Segmented, plain
-from budget_warehouse.extract.tables import dedupe_renderings
+from budget_warehouse.extract.tables import dedupe_renderings, join_cut_rows
 
 _FIELD_LABELS = {
     "filled_by": r"^填报单位",
@@ -58,8 +58,10 @@ def _heading_for(block: Block, seg: Segmented) -> str:
 
 
 def parse_performance(block: Block, perf_id: str, seg: Segmented):
-    rows, dropped = dedupe_renderings(block.rows)
+    rows, cut_lines = join_cut_rows(block.rows)
+    rows, dropped = dedupe_renderings(rows)
     explained = [(line, None, "second rendering of a table (loaded once)") for line in dropped]
+    explained += [(line, None, "labels of a table row cut by a page break (loaded with its amounts)") for line in cut_lines]
     fields: dict[str, str] = {}
     funding: list[PerfFunding] = []
     indicator_rows: list[Row] = []
