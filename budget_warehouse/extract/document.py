@@ -17,7 +17,7 @@ from budget_warehouse.extract.roster import parse_roster
 from budget_warehouse.extract.segment import segment
 from budget_warehouse.extract.tables import TableParser
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # 2: converter layouts, counts, period months (issue 8)
 
 
 def extract_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedDocument:
