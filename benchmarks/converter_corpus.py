@@ -23,6 +23,7 @@ import shutil
 import sys
 import tempfile
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,7 +81,7 @@ def main() -> None:
         changed = {n for n, (a, b) in enumerate(zip(clean, result.text.split("\n")), start=1) if a != b}
         name = f"fault{j:03d}.txt"
         (raw / name).write_text(result.text, encoding="utf-8")
-        faults[name] = (changed, kind)
+        faults[name] = (changed, kind, abs(Decimal(result.change["after"]) - Decimal(result.change["before"])))
 
     warehouse = work / "warehouse" / "budget.duckdb"
     report = run_ingest([raw], warehouse)
@@ -99,7 +100,8 @@ def main() -> None:
 
     clean_fail = sum(1 for n in clean_names for s, _ in by_file.get(n, []) if s == "fail")
     outcome, missed = Counter(), []
-    for name, (changed, kind) in faults.items():
+    within_changes = []
+    for name, (changed, kind, change) in faults.items():
         if name in quarantined:
             outcome["quarantined"] += 1
             continue
@@ -108,6 +110,7 @@ def main() -> None:
             outcome["found"] += 1
         elif any(s == "pass_within_tolerance" and lines & changed for s, lines in instances):
             outcome["within tolerance"] += 1
+            within_changes.append(change)
         else:
             outcome["missed"] += 1
             missed.append((name, kind, sorted(changed)))
@@ -117,6 +120,8 @@ def main() -> None:
     for rule, n in families:
         print(f"  false alarm {rule}: {n}")
     print(f"faulted: {len(faults)} documents: " + ", ".join(f"{k} {v}" for k, v in sorted(outcome.items())))
+    if within_changes:
+        print(f"  faults passing within tolerance changed a number by at most {max(within_changes)} 万元")
     for name, kind, lines in missed:
         print(f"  missed {name} ({kind}) lines {lines}")
 

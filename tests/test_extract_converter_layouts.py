@@ -38,6 +38,7 @@ SINGLE = {
     "empty and all-zero tables printed blank": dict(blank_zeros=True),
     "header words with a space inside": dict(spaced_headers=True, two_row_headers=False),
     "amounts and counts in the overview": dict(overview_amounts=True),
+    "indicator rows printed / throughout": dict(slash_rows=True),
 }
 
 
@@ -116,3 +117,12 @@ def test_generated_unit_count_claim_is_read():
         assert {c.unit for c in doc.claims if c.kind == "count"} >= {"家", "场", "人（次）", "个"}
         assert [c for c in doc.claims if c.unit == "亿元"] and all(
             c.kind == "overview_amount" for c in doc.claims if c.unit == "亿元")
+
+
+def test_indicator_rows_printed_slash_are_kept():
+    truth = TRUTHS[0]
+    doc = extract(render(truth, Layout(slash_rows=True)), source_name="slash.txt")
+    slash = [i for i in doc.indicators if i.content == "/"]
+    columns = {p.perf_id: 4 if p.perf_kind == "special" else 2 for p in truth.projects}
+    assert sorted(i.perf_id for i in slash) == sorted(pid for pid, n in columns.items() for _ in range(n))
+    assert {(i.level2, i.printed, i.number) for i in slash} == {("其他目标", "/", None)}

@@ -134,10 +134,11 @@ class Layout:
     blank_zeros: bool = False  # an empty table printed as a blank grid, and an all-zero table's amounts blank
     spaced_headers: bool = False  # short header words with a space inside ("合 计", "收 入")
     overview_amounts: bool = False  # amounts (亿元, 万元) and counts (家, 个, 场, 人（次）) in the 部门概况 tasks
+    slash_rows: bool = False  # each 绩效目标表 adds an indicator row printed "/" throughout (not set)
 
     CONVERTER_SWITCHES = (
         "html_run_on", "perf_flattened", "stray_page_numbers", "title_break", "repeat_headers",
-        "split_rows", "blank_zeros", "spaced_headers", "overview_amounts",
+        "split_rows", "blank_zeros", "spaced_headers", "overview_amounts", "slash_rows",
     )
 
     @classmethod
@@ -757,11 +758,12 @@ class _Renderer:
                 first = False
         rows.append([HC("总体目标", 2), HC(p.goal, rest)])
         n = len(p.indicators)
+        label_rows = n + 2 + self.L.slash_rows
         if special:
-            rows.append([HC("绩效目标", 1, n + 2), HC("评价指标", 3, 2), HC("绩效内容", 1, 2), HC("实施期目标"), HC("当年度目标", 3)])
+            rows.append([HC("绩效目标", 1, label_rows), HC("评价指标", 3, 2), HC("绩效内容", 1, 2), HC("实施期目标"), HC("当年度目标", 3)])
             rows.append([HC("绩效目标值"), HC("绩效标准"), HC("半年目标值"), HC("全年目标值")])
         else:
-            rows.append([HC("绩效目标", 1, n + 2), HC("评价指标", 3, 2), HC("绩效内容", 1, 2), HC("当年度目标", 2)])
+            rows.append([HC("绩效目标", 1, label_rows), HC("评价指标", 3, 2), HC("绩效内容", 1, 2), HC("当年度目标", 2)])
             rows.append([HC("绩效标准"), HC("全年目标值")])
         for i, ind in enumerate(p.indicators):
             row = []
@@ -777,6 +779,8 @@ class _Renderer:
                 row.append(HC(ind.level2, 1, span))
             row += [HC(ind.level3), HC(ind.content)] + [HC(self.f["indicators"].get((p.perf_id, i, c), "")) for c in columns]
             rows.append(row)
+        if self.L.slash_rows:
+            rows.append([HC("产出"), HC("其他目标"), HC("目标1"), HC("/")] + [HC("/") for _ in columns])
         rows.append([HC("单位已有的（或拟订的）保证项目实施的制度、措施", 2), HC(texts["measures"], rest)])
         self.emit_table([], rows, self.L.perf_cells, breakable=True, th=False)
         if self.L.perf_flattened and self.L.perf_cells != "tsv":
