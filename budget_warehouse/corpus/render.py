@@ -124,7 +124,7 @@ class Layout:
     seed: int = 0  # drives the layout's own random choices (heading levels, page numbers)
     # What PDF-to-text converters also write (issue 8); all off by default.
     html_run_on: bool = False  # with cells="both": the HTML's last line runs into the first tab row, then a page break
-    column_numbers_style: str = "stars"  # stars ("** ** 1 2 3") | lanci ("栏次 1 2 3") | blank (" ·  · 1 2 3")
+    column_numbers_style: str = "stars"  # stars ("** ** 1 2 3") | lanci ("栏次 1 2 3") | blank (blank labels, "1 2 3")
     perf_flattened: bool = False  # a 绩效目标表 printed as HTML is followed by all its cells flattened on one tab line
     page_number_style: str = "bare"  # bare "8" | page "第 8 页" | dash "—8—"
     stray_page_numbers: bool = False  # page-number lines between paragraphs and between a title and its table
@@ -234,13 +234,17 @@ def format_prose_number(layout: Layout, value: Decimal) -> str:
     return f"{value:.2f}" if layout.prose_numbers == "fixed" else format_plain(value)
 
 
+# The facts printed in the standard tables.
+TABLE_FACTS = ("fct_budget_summary", "fct_revenue", "fct_expenditure", "fct_subject_budget",
+               "fct_economic_budget", "fct_three_public", "special_funds")
+
+
 def blank_tables(layout: Layout, facts: dict[str, dict]) -> set[str]:
     """Standard tables whose amounts are all zero, printed blank under ``layout.blank_zeros``."""
     if not layout.blank_zeros:
         return set()
     nonzero: dict[str, bool] = {}
-    for name in ("fct_budget_summary", "fct_revenue", "fct_expenditure", "fct_subject_budget",
-                 "fct_economic_budget", "fct_three_public", "special_funds"):
+    for name in TABLE_FACTS:
         for key, value in facts[name].items():
             kind = fact_table_kind(name, key)
             nonzero[kind] = nonzero.get(kind, False) or value != 0
@@ -253,8 +257,7 @@ def printed_facts(layout: Layout, facts: dict[str, dict]) -> dict[str, dict]:
     if not blank:
         return facts
     out = dict(facts)
-    for name in ("fct_budget_summary", "fct_revenue", "fct_expenditure", "fct_subject_budget",
-                 "fct_economic_budget", "fct_three_public", "special_funds"):
+    for name in TABLE_FACTS:
         out[name] = {k: v for k, v in facts[name].items() if fact_table_kind(name, k) not in blank}
     return out
 

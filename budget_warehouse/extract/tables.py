@@ -49,9 +49,12 @@ class ParsedTable:
 def dedupe_renderings(rows: list[Row]) -> tuple[list[Row], list[int]]:
     """Drop an HTML table that the rows right after (or before) it repeat.
 
-    A converter may print a table as HTML and again as rows; it may also
-    flatten the HTML's text into stray cells on the same line: those go with
-    the dropped copy. Returns the rows to keep and the source lines dropped.
+    A converter may print a table as HTML and again as rows (the rows may
+    repeat their header after a page break, and may start on the HTML's own
+    line: "…</table>单位编码\t…"); it may also flatten the HTML's text into
+    stray cells on the same line, which go with the dropped copy, or print
+    every cell of the HTML again on one tab line (dropped). Returns the rows
+    to keep and the source lines dropped.
     """
     starts = sorted({r.html for r in rows if r.html})
     # Every cell of the HTML (all its pieces) again, flattened onto one tab line.
