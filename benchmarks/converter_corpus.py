@@ -121,7 +121,8 @@ def main() -> None:
         print(f"  false alarm {rule}: {n}")
     print(f"faulted: {len(faults)} documents: " + ", ".join(f"{k} {v}" for k, v in sorted(outcome.items())))
     if within_changes:
-        print(f"  faults passing within tolerance changed a number by at most {max(within_changes)} 万元")
+        sizes = ", ".join(f"{n} × {size}" for size, n in sorted(Counter(within_changes).items()))
+        print(f"  changes of the faults passing within tolerance (万元): {sizes}")
     for name, kind, lines in missed:
         print(f"  missed {name} ({kind}) lines {lines}")
 

@@ -81,7 +81,7 @@ def _quality(con, max_failures: int) -> list[str]:
         from dq_rule_instance group by family order by family
         """
     ).fetchall()
-    out.append("Rule instances by family (all documents)")
+    out += ["", "Rule instances by family (all documents)"]
     for family, total, passed, within, failed in families:
         out.append(f"  {family}: {total} evaluated, {passed} passed, {within} passed within rounding tolerance, {failed} failed")
     within = con.execute(

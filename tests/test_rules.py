@@ -162,6 +162,11 @@ FAULTS = [
         occurrence=0,
     ),
     Fault(
+        "unit count: 部门概况 包括 1 个机关 … 及 3 个下属单位 → 2 (its table lists 4 units)",
+        77, "3", "2",
+        (("pr_unit_count", "line 77 «工信部门包括 1 个机关行政处（科）室及» (n002)", "1"),),
+    ),
+    Fault(
         "成本目标: 兑现经济扶持政策 工作经费(万元) 实施期 33 → 35 (资金总额 33)",
         607, "33", "35",
         (("wt_perf_cost_vs_funding", "p05 实施期 成本目标", "2"),),

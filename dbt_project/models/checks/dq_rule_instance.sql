@@ -10,7 +10,7 @@
     'chk_presence',
     'chk_sanity_amounts', 'chk_sanity_codes', 'chk_sanity_other',
     'chk_year_over_year',
-    'chk_within_perf_targets', 'chk_cross_econ_subject_pairs', 'chk_cross_projects',
+    'chk_within_perf_targets', 'chk_cross_econ_subject_pairs', 'chk_cross_projects', 'chk_prose_counts',
 ] %}
 with instances as (
     {%- for model in rule_models %}
