@@ -10,6 +10,7 @@ from budget_warehouse.extract.claims import extract_claims
 from budget_warehouse.extract.coverage import account_tokens
 from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES, decode
 from budget_warehouse.extract.errors import NotABudget, TruncatedDocument
+from budget_warehouse.extract.formats import normalise
 from budget_warehouse.extract.meta import document_id, find_title, find_year, split_title
 from budget_warehouse.extract.performance import link_projects, parse_performance, parse_project_list
 from budget_warehouse.extract.records import TABLE_KINDS, UNRECOGNISED, DocumentMeta, ExtractedDocument, SourceLine
@@ -36,7 +37,7 @@ def extract_bytes(data: bytes, *, source_name: str = "", max_bytes: int = DEFAUL
 
 
 def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> ExtractedDocument:
-    seg = segment(text)
+    seg = segment(normalise(text))  # other converters' tables as tab rows, line for line
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     title, _ = find_title(seg.lines)
     region, department, phase = split_title(title) if title else (None, None, "预算")

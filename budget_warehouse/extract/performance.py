@@ -180,8 +180,10 @@ def _indicators(rows: list[Row], value_labels: list[str], perf_id: str) -> list[
         rest = cells[content_pos + 1 :]
         filled = [c for c in rest if c]
         values = filled if len(filled) == len(value_labels) else list(rest[: max(len(value_labels), len(filled))])
-        # A row printed "/" throughout (an indicator the project does not set) is kept: its
-        # values are "/" as printed, with no number.
+        if filled and all(v == "/" for v in filled):
+            # A row printed "/" throughout (an indicator the project does not set) is kept: "/" in
+            # every value column, with no number, wherever a converter placed the slashes.
+            values = ["/"] * len(value_labels)
         for n, printed in enumerate(values):
             if not printed:
                 continue
