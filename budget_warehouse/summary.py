@@ -96,16 +96,16 @@ def _quality(con, max_failures: int) -> list[str]:
         out.append(f"  {family}: {total} evaluated, {passed} passed, {within} passed within rounding tolerance, {failed} failed")
     within = con.execute(
         """
-        select rule_id, coalesce(d.title, r.document_id), location, left_value, right_value, difference, tolerance
+        select rule_id, r.document_id, location, left_value, right_value, difference, tolerance
         from dq_rule_instance r left join dim_document d using (document_id)
-        where status = 'pass_within_tolerance' order by 2, rule_id, location
+        where status = 'pass_within_tolerance' order by d.title, rule_id, location
         """
     ).fetchall()
     if within:
         out.append("")
         out.append("Passed only within rounding tolerance (document, rule, where, difference, tolerance)")
-    for rule, title, location, lval, rval, diff, tol in within[:max_failures]:
-        out.append(f"  {rule}  {title}  {location}: {_amount(lval)} vs {_amount(rval)}, difference {_amount(diff)} "
+    for rule, doc_id, location, lval, rval, diff, tol in within[:max_failures]:
+        out.append(f"  {rule}  {names.get(doc_id, doc_id)}  {location}: {_amount(lval)} vs {_amount(rval)}, difference {_amount(diff)} "
                    f"within ±{_amount(tol)}")
     if len(within) > max_failures:
         out.append(f"  … and {len(within) - max_failures} more")
