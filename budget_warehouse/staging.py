@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from budget_warehouse.extract.records import (
     Cell,
     Claim,
+    ContentsEntry,
     DocumentMeta,
     ExtractedDocument,
     Indicator,
@@ -31,7 +32,10 @@ from budget_warehouse.extract.records import (
     Project,
     RosterUnit,
     SourceLine,
+    Statement,
     Table,
+    TableNote,
+    TextFinding,
 )
 
 AMOUNT_TYPE = pa.decimal128(20, 6)
@@ -49,6 +53,10 @@ RECORD_FILES: dict[str, tuple[type, typing.Callable[[ExtractedDocument], list]]]
     "claims": (Claim, lambda d: d.claims),
     "tokens": (NumberToken, lambda d: d.tokens),
     "lines": (SourceLine, lambda d: d.lines),
+    "statements": (Statement, lambda d: d.statements),
+    "text_findings": (TextFinding, lambda d: d.text_findings),
+    "contents": (ContentsEntry, lambda d: d.contents),
+    "table_notes": (TableNote, lambda d: d.table_notes),
 }
 
 _SCALARS = {str: pa.string(), int: pa.int64(), bool: pa.bool_(), Decimal: AMOUNT_TYPE, float: pa.float64()}

@@ -45,6 +45,7 @@ FAMILY_DESCRIPTIONS = {
     "sanity": "Sanity rules: impossible decreases, negative amounts, malformed or unknown codes, unit slips, months > 12.",
     "presence": "The required tables are present (a table printed as 无 counts as present).",
     "year_over_year": "Year-on-year claims agree with the previous year's document of the same department.",
+    "text": "The reviewer's text checks: direction words, stated % and totals against their numbers, placeholders, years, 目录 and table notes.",
 }
 
 # The checks hang on dq_rule_instance; if the dbt project has no such model, on dim_document.

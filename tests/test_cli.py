@@ -27,7 +27,7 @@ def test_ingest_prints_the_summary_with_the_breaks(warehouse, capsys):
     assert "Ingested 1 document(s), quarantined 0" in out
     # documents named by region, department, year, phase and file, the same in every section
     assert "doc-df0fb4c327ffb4a6  晋江市工信部门 2019 预算 (000_7ecefe3468064f3a.txt)  [unchanged]" in out
-    assert "晋江市工信部门 2019 预算 (000_7ecefe3468064f3a.txt) (doc-df0fb4c327ffb4a6): 1035 evaluated" in out
+    assert "晋江市工信部门 2019 预算 (000_7ecefe3468064f3a.txt) (doc-df0fb4c327ffb4a6): 1059 evaluated" in out
     assert "[unchanged]" in out and "0 unexplained" in out
     assert "pr_project_list_vs_tables" in out and "difference -20.00" in out
     assert "sn_decrease_over_100pct" in out and "185.80" in out

@@ -36,7 +36,7 @@ from pipelines.sensors import alert_sensor, raw_folder_sensor
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "000_7ecefe3468064f3a.txt"
 SAMPLE_ID = "doc-df0fb4c327ffb4a6"  # 晋江市 | 工信部门 | 2019 | 预算
-FAMILIES = ("within_table", "cross_table", "prose", "sanity", "presence", "year_over_year")
+FAMILIES = ("within_table", "cross_table", "prose", "sanity", "presence", "year_over_year", "text")
 
 
 def _budget(tmp: Path, **kwargs) -> BudgetWarehouseResource:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-FAMILIES = ("within_table", "cross_table", "prose", "sanity", "presence", "year_over_year")
+FAMILIES = ("within_table", "cross_table", "prose", "sanity", "presence", "year_over_year", "text")
 SEVERITIES = ("ERROR", "WARN")
 STATUSES = ("fail", "pass", "pass_within_tolerance")
 EVENT_KINDS = ("new", "resolved")

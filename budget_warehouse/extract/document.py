@@ -17,8 +17,9 @@ from budget_warehouse.extract.records import TABLE_KINDS, UNRECOGNISED, Document
 from budget_warehouse.extract.roster import parse_roster
 from budget_warehouse.extract.segment import segment
 from budget_warehouse.extract.tables import TableParser
+from budget_warehouse.extract.text_checks import read_text
 
-EXTRACTOR_VERSION = "2"  # 2: converter layouts, counts, period months (issue 8)
+EXTRACTOR_VERSION = "3"  # 2: text records (statements, findings, contents, notes); 3: converter layouts, counts, period months (issue 8)
 
 
 def extract_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedDocument:
@@ -114,6 +115,7 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
     doc.projects = link_projects(parse_project_list(seg), doc.perf_tables)
     doc.claims = extract_claims(seg, exclude_lines={p.source_line for p in doc.projects})
     doc.tokens = account_tokens(seg, doc, code_tokens, explained)
+    read_text(seg, kinds, doc)
     return doc
 
 

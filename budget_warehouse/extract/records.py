@@ -199,6 +199,88 @@ class SourceLine:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """What a prose sentence asserts about two amounts (the reviewer's direction and percentage checks).
+
+    kind ``compare``: a 决算 amount against a 预算 amount, with the direction word that
+    compares them (``决算数小于预算数``) and/or the share stated (``完成年初预算的98.20%``);
+    left is the 决算 amount, right the 预算 amount.
+    kind ``change``: an amount with its stated change (``…为X万元，比上年增加Z万元，增长P%``);
+    left is the amount, the base (last year) is implied: left − change (increase) or
+    left + change (decrease); or both years' amounts with the % between them: right is
+    last year's amount and there is no change amount.
+    kind ``total``: a 收入支出总计 stated in the prose (left), with the qualifier of the
+    total (``财政拨款`` …, empty for the whole department) in ``right_label``.
+    """
+
+    statement_id: str
+    source_line: int  # the line where the sentence starts
+    last_line: int
+    sentence: str
+    kind: str  # compare | change | total
+    left_label: str
+    left_printed: str
+    left_amount: Decimal  # 万元
+    left_decimals: int
+    left_unit: str  # as printed: 万元 | 元 | 亿元 (the half unit of the last decimal depends on it)
+    right_label: str | None = None
+    right_printed: str | None = None
+    right_amount: Decimal | None = None
+    right_decimals: int = 0
+    right_unit: str | None = None
+    direction: str | None = None  # compare: gt | lt | eq | flat; change: increase | decrease
+    direction_words: str | None = None  # the words as printed (决算数小于预算数, 增加, 增加…下降)
+    change_printed: str | None = None
+    change_amount: Decimal | None = None
+    change_decimals: int = 0
+    change_unit: str | None = None
+    pct_word: str | None = None  # change: 增长 | 下降; compare: 完成
+    pct_direction: str | None = None  # increase | decrease for a change's %
+    pct_printed: str | None = None
+    pct: Decimal | None = None
+    pct_decimals: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TextFinding:
+    """Words of the prose a reviewer questions: leftover template text and placeholders,
+    doubled punctuation, blanks where a number belongs, and every year the headings,
+    dates and comparisons mention (checked against the document's year and phase)."""
+
+    finding_id: str
+    source_line: int
+    kind: str  # placeholder | template_text | empty_reason | missing_percent | doubled_punct | blank_amount | year
+    excerpt: str  # the words found
+    text: str  # the sentence or heading they are in
+    hides_amount: bool  # a placeholder or blank where an amount belongs
+    year: int | None = None  # kind year: the year mentioned
+    year_context: str | None = None  # heading | as_of (截至…) | date | comparison (比…) | year_of (…年度)
+
+
+@dataclass(frozen=True, slots=True)
+class ContentsEntry:
+    """A table listed in the 目录, and where the body prints a table of that title."""
+
+    seq: int  # order among the tables the 目录 lists
+    source_line: int
+    title: str
+    body_line: int | None  # the line of the body's title, None if the body has no such table
+    body_title: str | None
+    match: str | None  # same (same title) | renamed (same kind of table, other words) | None
+
+
+@dataclass(frozen=True, slots=True)
+class TableNote:
+    """A note printed under a table (``注：…本表无数据。``), with the table title it belongs to."""
+
+    source_line: int
+    text: str
+    title: str  # the nearest table title above the note
+    title_line: int
+    table_empty: bool | None  # whether that table prints no amount, blank cells only (None: table not parsed)
+
+
 @dataclass(slots=True)
 class ExtractedDocument:
     meta: DocumentMeta
@@ -212,6 +294,10 @@ class ExtractedDocument:
     tokens: list[NumberToken] = field(default_factory=list)
     lines: list[SourceLine] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    text_findings: list[TextFinding] = field(default_factory=list)
+    contents: list[ContentsEntry] = field(default_factory=list)
+    table_notes: list[TableNote] = field(default_factory=list)
 
     def coverage(self) -> dict[str, int]:
         """Numeric tokens of the document: loaded into a record, not loaded with a reason, unexplained."""

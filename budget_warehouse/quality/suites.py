@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXPECTATIONS_DIR = ROOT / "expectations"
 RULE_CATALOGUE_CSV = ROOT / "dbt_project" / "seeds" / "rule_catalogue.csv"
 
-RULE_FAMILIES = ("within_table", "cross_table", "prose", "sanity", "presence", "year_over_year")
+RULE_FAMILIES = ("within_table", "cross_table", "prose", "sanity", "presence", "year_over_year", "text")
 SHAPE_SUITE = "warehouse_shape"
 SUITE_NAMES = RULE_FAMILIES + (SHAPE_SUITE,)
 RULE_TABLE = "dq_rule_instance"

@@ -19,13 +19,6 @@ from budget_warehouse.warehouse import connect, has_table
 BOX_COLUMNS = ("page", "x0", "top", "x1", "bottom")
 
 
-def document_label(doc: dict[str, Any]) -> str:
-    """How a document is named to people: region + department + year + phase, and the file it came from."""
-    name = "".join(str(doc.get(k) or "") for k in ("region", "department"))
-    head = " ".join(p for p in (name, str(doc.get("year") or ""), doc.get("phase") or "") if p)
-    return f"{head or doc.get('title') or doc['document_id']} ({doc.get('source_name') or doc['document_id']})"
-
-
 @dataclass
 class ReportData:
     documents: list[dict[str, Any]]

@@ -11,10 +11,11 @@ from typing import Any, Callable
 
 from budget_warehouse.extract.numbers import SCALE_TO_WAN
 from budget_warehouse.report import svg
-from budget_warehouse.report.data import ReportData, document_label
+from budget_warehouse.document_name import document_name_of
+from budget_warehouse.report.data import ReportData
 from budget_warehouse.report.svg import amount_text
 
-FAMILIES = ("within_table", "cross_table", "prose", "presence", "sanity", "year_over_year")
+FAMILIES = ("within_table", "cross_table", "prose", "presence", "sanity", "year_over_year", "text")
 SEVERITY_COLOURS = (("ERROR", "#c2473f"), ("WARN", "#e0a030"))
 BASIC_EXCLUDED = ("total", "project")  # table 3's kind columns that are not parts of 基本支出
 ITEM_NUMBERING = re.compile(r"^(?:其中[:：])?\s*(?:[0-9一二三四五六七八九十]+[、.．]|[（(][0-9]+[）)])\s*")  # "其中：（1）"
@@ -331,7 +332,7 @@ def document_page(
     failures = data.failures.get(doc_id, [])
     body = (
         f'<p><a href="../index.html">← all documents</a></p><h1>{e(doc.get("title") or doc_id)}</h1>'
-        f'<p class="muted">{e(document_label(doc))} · {e(doc_id)} · {e(doc.get("table_count"))} tables · coverage '
+        f'<p class="muted">{e(document_name_of(doc))} · {e(doc_id)} · {e(doc.get("table_count"))} tables · coverage '
         f'{"" if doc.get("coverage") is None else format(doc["coverage"], ".1%")} ({e(doc.get("loaded_token_count"))} numbers loaded, '
         f'{e(doc.get("explained_token_count"))} not loaded with a reason, {e(doc.get("unexplained_token_count"))} unexplained)</p>'
         f'<h2>Headline figures</h2><div class="cards">{cards}</div>'
