@@ -84,6 +84,31 @@ def _quality(con, max_failures: int) -> list[str]:
             f"  {names.get(doc_id, title)} ({doc_id}): {total} evaluated, {passed} passed, {within} passed within rounding tolerance, "
             f"{errors + warns} failed ({errors} ERROR, {warns} WARN)"
         )
+    families = con.execute(
+        """
+        select family, count(*), count(*) filter (where status = 'pass'),
+               count(*) filter (where status = 'pass_within_tolerance'), count(*) filter (where status = 'fail')
+        from dq_rule_instance group by family order by family
+        """
+    ).fetchall()
+    out += ["", "Rule instances by family (all documents)"]
+    for family, total, passed, within, failed in families:
+        out.append(f"  {family}: {total} evaluated, {passed} passed, {within} passed within rounding tolerance, {failed} failed")
+    within = con.execute(
+        """
+        select rule_id, r.document_id, location, left_value, right_value, difference, tolerance
+        from dq_rule_instance r left join dim_document d using (document_id)
+        where status = 'pass_within_tolerance' order by d.title, rule_id, location
+        """
+    ).fetchall()
+    if within:
+        out.append("")
+        out.append("Passed only within rounding tolerance (document, rule, where, difference, tolerance)")
+    for rule, doc_id, location, lval, rval, diff, tol in within[:max_failures]:
+        out.append(f"  {rule}  {names.get(doc_id, doc_id)}  {location}: {_amount(lval)} vs {_amount(rval)}, difference {_amount(diff)} "
+                   f"within ±{_amount(tol)}")
+    if len(within) > max_failures:
+        out.append(f"  … and {len(within) - max_failures} more")
     failures = con.execute(
         """
         select severity, rule_id, r.document_id, table_kind, location, source_lines,

@@ -27,7 +27,7 @@ def test_ingest_prints_the_summary_with_the_breaks(warehouse, capsys):
     assert "Ingested 1 document(s), quarantined 0" in out
     # documents named by region, department, year, phase and file, the same in every section
     assert "doc-df0fb4c327ffb4a6  晋江市工信部门 2019 预算 (000_7ecefe3468064f3a.txt)  [unchanged]" in out
-    assert "晋江市工信部门 2019 预算 (000_7ecefe3468064f3a.txt) (doc-df0fb4c327ffb4a6): 1017 evaluated" in out
+    assert "晋江市工信部门 2019 预算 (000_7ecefe3468064f3a.txt) (doc-df0fb4c327ffb4a6): 1059 evaluated" in out
     assert "[unchanged]" in out and "0 unexplained" in out
     assert "pr_project_list_vs_tables" in out and "difference -20.00" in out
     assert "sn_decrease_over_100pct" in out and "185.80" in out
@@ -78,10 +78,11 @@ def test_alerts_are_sent_once_per_failing_instance(warehouse, capsys, tmp_path):
     config = tmp_path / "alerts.toml"
     config.write_text('[[channels]]\ntype = "log"\n[[channels]]\ntype = "jsonl"\n', encoding="utf-8")
     assert main(["alerts", "--warehouse", str(warehouse), "--config", str(config)]) == 0
-    assert "7 new" in capsys.readouterr().out
+    # the sample's 20 failing instances: the 7 of before issue 8 and the 13 its new families find
+    assert "20 new" in capsys.readouterr().out
     lines = (warehouse.parent / "alerts.jsonl").read_text(encoding="utf-8").splitlines()
     events = [json.loads(line) for line in lines]
-    assert len(events) == 7 and {e["kind"] for e in events} == {"new"}
+    assert len(events) == 20 and {e["kind"] for e in events} == {"new"}
     stated = next(e["finding"] for e in events if e["finding"]["rule_id"] == "pr_project_total_vs_tables")
     assert (stated["left"], stated["right"], stated["difference"]) == ("7845.00", "7387.00", "458.00")
     assert "共涉及财政拨款资金 7845 万元。" in stated["line_texts"]
@@ -89,7 +90,7 @@ def test_alerts_are_sent_once_per_failing_instance(warehouse, capsys, tmp_path):
     assert stated["document_name"] == "晋江市工信部门 2019 预算 (000_7ecefe3468064f3a.txt)"
     assert main(["alerts", "--warehouse", str(warehouse), "--config", str(config)]) == 0
     assert "0 new" in capsys.readouterr().out
-    assert len((warehouse.parent / "alerts.jsonl").read_text(encoding="utf-8").splitlines()) == 7
+    assert len((warehouse.parent / "alerts.jsonl").read_text(encoding="utf-8").splitlines()) == 20
 
 
 def test_generate_help_is_the_generators_help(capsys):
@@ -141,7 +142,7 @@ def test_the_alert_config_resolves_the_same_from_any_folder(own_warehouse, tmp_p
     monkeypatch.setenv("BUDGET_ALERTS_CONFIG", str(config))
     assert main(["alerts", "--warehouse", str(own_warehouse)]) == 0
     assert f"config {config}" in capsys.readouterr().out
-    assert len((config.parent / "sent.jsonl").read_text(encoding="utf-8").splitlines()) == 7
+    assert len((config.parent / "sent.jsonl").read_text(encoding="utf-8").splitlines()) == 20
 
 
 def test_a_webhook_that_was_down_gets_its_alerts_when_it_is_back_and_no_channel_gets_them_twice(
@@ -157,13 +158,13 @@ def test_a_webhook_that_was_down_gets_its_alerts_when_it_is_back_and_no_channel_
 
     assert main(alerts) == 1  # a channel failed: cron sees it
     assert "FAILED ops" in capsys.readouterr().out
-    assert len(jsonl.read_text(encoding="utf-8").splitlines()) == 7 and len(server.requests) == 1
+    assert len(jsonl.read_text(encoding="utf-8").splitlines()) == 20 and len(server.requests) == 1
 
-    assert main(alerts) == 0  # the webhook is back: it gets the 7 it missed, the jsonl channel nothing again
-    assert "delivered to ops (7)" in capsys.readouterr().out
+    assert main(alerts) == 0  # the webhook is back: it gets the 20 it missed, the jsonl channel nothing again
+    assert "delivered to ops (20)" in capsys.readouterr().out
     body = server.requests[1]["body"]
-    assert sorted(e["kind"] for e in body["events"]) == ["new"] * 7
-    assert len(jsonl.read_text(encoding="utf-8").splitlines()) == 7
+    assert sorted(e["kind"] for e in body["events"]) == ["new"] * 20
+    assert len(jsonl.read_text(encoding="utf-8").splitlines()) == 20
 
     assert main(alerts) == 0  # nothing new anywhere
-    assert len(server.requests) == 2 and len(jsonl.read_text(encoding="utf-8").splitlines()) == 7
+    assert len(server.requests) == 2 and len(jsonl.read_text(encoding="utf-8").splitlines()) == 20

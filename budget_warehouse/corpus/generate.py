@@ -31,6 +31,8 @@ from budget_warehouse.corpus.codes import (
 from budget_warehouse.corpus.text import EFFECTS
 from budget_warehouse.corpus.model import (
     CENT,
+    FISCAL_SOURCES,
+    SPECIAL_FUND_CATEGORIES,
     ZERO,
     Claim,
     DocumentTruth,
@@ -327,6 +329,8 @@ class _Generator:
             elif flag == "vehicle":
                 stem, category, subject = "公务用车购置经费", "construction_purchase", dept["general"]
                 unit, funding = units[0], {"general_budget": vehicle_purchase}
+            if category in SPECIAL_FUND_CATEGORIES and set(funding) - set(FISCAL_SOURCES):
+                category = "other_project"  # 部门专项资金 are fiscal funds: table 10 lists every one
             projects.append(
                 dict(name=stem, perf_name=stem, unit=unit, subject=subject, category=category, perf_kind="special",
                      funding=funding, vehicle=flag == "vehicle")
@@ -365,7 +369,8 @@ class _Generator:
             out[code] += cents
         return {k: v for k, v in out.items() if v}
 
-    def indicators(self, p: dict, cents: int) -> list[IndicatorRow]:
+    def indicators(self, p: dict, cents: int, factor: int = 1, period_months: int = 12) -> list[IndicatorRow]:
+        """Indicator rows; the 实施期 targets agree with the table's period and 实施期 资金总额."""
         rng = self.rng
         special = p["perf_kind"] == "special"
         amount = cents / 100
@@ -378,23 +383,25 @@ class _Generator:
         def num(x: float) -> str:
             return f"{x:.2f}".rstrip("0").rstrip(".")
 
-        months = rng.choice([6, 8, 10, 12, 12, 12])
+        months = min(rng.choice([6, 8, 10, 12, 12, 12]), period_months)
+        impl = period_months if special else months
         bare = rng.random() < 0.35
         rows: list[tuple[str, str, str, dict[str, str]]] = []
         if bare:
-            rows.append(("投入", "时效目标", "完成时限（个月）", values(str(months), str(months), str(months - 1), str(months // 2))))
+            rows.append(("投入", "时效目标", "完成时限（个月）", values(str(months), str(impl), str(months - 1), str(months // 2))))
         else:
             rows.append(("投入", "时效目标", rng.choice(["完成时限", "支出进度", "完成时间"]),
-                         values(f"{months}个月", f"{months}个月", f"{months - 1}个月", f"{months // 2}个月")))
+                         values(f"{months}个月", f"{impl}个月", f"{months - 1}个月", f"{months // 2}个月")))
         quantities = [("组织企业数", "家"), ("征集作品数", "件"), ("培训人次", "人次"), ("举办活动场次", "场"), ("服务对象人数", "人"),
                       ("检测样品数", "批次"), ("维护设备数", "台"), ("覆盖村（社区）数", "个"), ("发放宣传资料", "份"), ("检查企业数", "家")]
         q = rng.sample(quantities, 2)
 
         def cost():
             if bare:
-                return ("投入", "成本目标", "项目经费（万元）", values(num(amount), num(amount), num(amount * 1.1), num(round(amount / 2))))
+                return ("投入", "成本目标", "项目经费（万元）",
+                        values(num(amount), num(amount * factor), num(amount * 1.1), num(round(amount / 2))))
             return ("投入", "成本目标", rng.choice(["项目经费", "年度投资额", "业务费总量"]),
-                    values(f"{num(amount)}万", f"{num(amount)}万", f"{num(round(amount * 1.1))}万", f"{num(round(amount / 2))}万"))
+                    values(f"{num(amount)}万", f"{num(amount * factor)}万", f"{num(round(amount * 1.1))}万", f"{num(round(amount / 2))}万"))
 
         def quantity(i):
             def build():
@@ -534,7 +541,7 @@ class _Generator:
                     classification=rng.randint(0, 2),
                     goal=f"{rng.choice(['扎实推进', '有序开展', '高质量完成'])}{p['perf_name']}相关工作，"
                     f"{rng.choice(['确保资金使用安全高效', '实现预期绩效目标', '提升服务保障水平'])}。",
-                    indicators=self.indicators(p, cents),
+                    indicators=self.indicators(p, cents, factor, 12 * factor if multi else 13 - start_month),
                 )
             )
 

@@ -223,7 +223,7 @@ class Template:
     econ7_kuan: bool  # table 7 prints 款 lines under each 类
     econ7_split: bool  # table 7 prints 基本支出 / 项目支出 columns
     three_public_prior: bool  # table 9 prints 上年预算数
-    special_funds_listed: bool  # table 10 lists the department special funds (else 无)
+    special_funds_listed: bool  # table 10 lists the department special funds (else 无, unless table 1 names them)
 
 
 @dataclass
@@ -395,8 +395,8 @@ class DocumentTruth:
         ]
 
     def special_fund_projects(self) -> list[Project]:
-        if not self.template.special_funds_listed:
-            return []
+        if not (self.template.special_funds_listed or self.template.summary_project_split):
+            return []  # table 10 prints 无 only when table 1 does not name 部门专项资金
         return [
             p
             for p in self.projects

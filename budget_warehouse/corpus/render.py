@@ -126,6 +126,42 @@ class Layout:
     prose_space: bool = True  # "12.34 万元" vs "12.34万元"
     prose_breaks: bool = False  # long paragraphs cut by page breaks
     seed: int = 0  # drives the layout's own random choices (heading levels, page numbers)
+    # What PDF-to-text converters also write (issue 8); all off by default.
+    html_run_on: bool = False  # with cells="both": the HTML's last line runs into the first tab row, then a page break
+    column_numbers_style: str = "stars"  # stars ("** ** 1 2 3") | lanci ("栏次 1 2 3") | blank (blank labels, "1 2 3")
+    perf_flattened: bool = False  # a 绩效目标表 printed as HTML is followed by all its cells flattened on one tab line
+    page_number_style: str = "bare"  # bare "8" | page "第 8 页" | dash "—8—"
+    stray_page_numbers: bool = False  # page-number lines between paragraphs and between a title and its table
+    title_break: bool = False  # a page break between each standard table's title and its table
+    repeat_headers: bool = False  # the header rows printed again after each page break inside a table
+    split_rows: bool = False  # a page break cuts a table row in two (labels on one page, amounts on the next)
+    blank_zeros: bool = False  # an empty table printed as a blank grid, and an all-zero table's amounts blank
+    spaced_headers: bool = False  # short header words with a space inside ("合 计", "收 入")
+    overview_amounts: bool = False  # amounts (亿元, 万元) and counts (家, 个, 场, 人（次）) in the 部门概况 tasks
+    slash_rows: bool = False  # each 绩效目标表 adds an indicator row printed "/" throughout (not set)
+
+    CONVERTER_SWITCHES = (
+        "html_run_on", "perf_flattened", "stray_page_numbers", "title_break", "repeat_headers",
+        "split_rows", "blank_zeros", "spaced_headers", "overview_amounts", "slash_rows",
+    )
+
+    @classmethod
+    def converter(cls, rng: random.Random) -> Layout:
+        """A random layout with the converter switches of issue 8 drawn too."""
+        base = cls.random(rng)
+        switches = {name: rng.random() < 0.4 for name in cls.CONVERTER_SWITCHES}
+        if switches["html_run_on"]:
+            base = base.with_(cells="both", html_one_line=True)
+        if switches["perf_flattened"] and base.perf_cells == "tsv":
+            base = base.with_(perf_cells="html")
+        page_breaks = base.page_breaks or switches["split_rows"] or switches["repeat_headers"]
+        return base.with_(
+            page_breaks=page_breaks,
+            page_numbers=base.page_numbers or (page_breaks and rng.random() < 0.5),
+            column_numbers_style=rng.choice(["stars", "lanci", "blank"]),
+            page_number_style=rng.choice(["bare", "page", "dash"]),
+            **switches,
+        )
 
     @classmethod
     def random(cls, rng: random.Random) -> Layout:
@@ -200,6 +236,34 @@ def format_plain(value: Decimal) -> str:
 
 def format_prose_number(layout: Layout, value: Decimal) -> str:
     return f"{value:.2f}" if layout.prose_numbers == "fixed" else format_plain(value)
+
+
+# The facts printed in the standard tables.
+TABLE_FACTS = ("fct_budget_summary", "fct_revenue", "fct_expenditure", "fct_subject_budget",
+               "fct_economic_budget", "fct_three_public", "special_funds")
+
+
+def blank_tables(layout: Layout, facts: dict[str, dict]) -> set[str]:
+    """Standard tables whose amounts are all zero, printed blank under ``layout.blank_zeros``."""
+    if not layout.blank_zeros:
+        return set()
+    nonzero: dict[str, bool] = {}
+    for name in TABLE_FACTS:
+        for key, value in facts[name].items():
+            kind = fact_table_kind(name, key)
+            nonzero[kind] = nonzero.get(kind, False) or value != 0
+    return {kind for kind, any_nonzero in nonzero.items() if not any_nonzero}
+
+
+def printed_facts(layout: Layout, facts: dict[str, dict]) -> dict[str, dict]:
+    """``facts`` without the cells ``layout`` prints blank (they are not facts of the text)."""
+    blank = blank_tables(layout, facts)
+    if not blank:
+        return facts
+    out = dict(facts)
+    for name in TABLE_FACTS:
+        out[name] = {k: v for k, v in facts[name].items() if fact_table_kind(name, k) not in blank}
+    return out
 
 
 FACT_TABLE_KIND = {
@@ -277,6 +341,15 @@ def _as_cells(row) -> list[HC]:
     return [c if isinstance(c, HC) else HC(c) for c in row]
 
 
+def _spaced(text: str) -> str:
+    """"合计" -> "合 计": short header words as a converter spaces them out."""
+    return " ".join(text) if 2 <= len(text) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in text) else text
+
+
+def _is_printed_amount(text: str) -> bool:
+    return bool(text) and text.replace(",", "").replace(".", "", 1).lstrip("-").isdigit() and "." in text
+
+
 # ---------------------------------------------------------------- renderer
 
 
@@ -292,6 +365,7 @@ class _Renderer:
         self.text = TextBank(truth)
         self.claim_index = {c.key: c for c in truth.claims}
         self.formats: dict[str, tuple[bool, str]] = {}
+        self.blank_tables = blank_tables(layout, facts)
 
     # ------------------------------------------------------------ primitives
 
@@ -317,15 +391,25 @@ class _Renderer:
         self.blank()
         self.out(line, "")
 
-    def page_break(self) -> None:
+    def page_label(self) -> str:
+        style = self.L.page_number_style
+        return f"第 {self.page} 页" if style == "page" else f"—{self.page}—" if style == "dash" else str(self.page)
+
+    def page_break(self, number: bool | None = None) -> None:
         self.blank()
-        if self.L.page_numbers:
-            self.out(str(self.page), "")
+        if self.L.page_numbers if number is None else number:
+            self.out(self.page_label(), "")
         self.page += 1
+
+    def stray_page_number(self, chance: float) -> None:
+        """A page-number line where a converter leaves one (between paragraphs, under a title)."""
+        if self.L.stray_page_numbers and self.hrng.random() < chance:
+            self.page_break(number=True)
 
     def para(self, text: str, breakable: bool = False) -> None:
         """A paragraph; with prose_breaks a long one may be cut by a page break (never inside a number)."""
         text = text.lstrip()
+        self.stray_page_number(0.1)
         self.blank()
         if breakable and self.L.prose_breaks and len(text) > 60 and self.hrng.random() < 0.2:
             positions = [i for i in range(20, len(text) - 20) if not text[i - 1].isdigit() and not text[i].isdigit()]
@@ -372,7 +456,7 @@ class _Renderer:
 
     def amt(self, table_kind: str, fact_name: str, key: tuple) -> str:
         value = self.f[fact_name].get(key)
-        if value is None:
+        if value is None or table_kind in self.blank_tables:
             return ""
         fmt = self.formats.get(table_kind)
         if fmt is None:
@@ -385,12 +469,15 @@ class _Renderer:
     # ------------------------------------------------------------ tables
 
     def emit_table(self, header: list[list[HC]], body: list[list], mode: str, breakable: bool = True, th: bool = True) -> None:
+        if self.L.spaced_headers:
+            header = [[replace(c, text=_spaced(c.text)) for c in r] for r in header]
         plain = all(isinstance(c, str) for r in body for c in r)
         self.blank()
+        run_on = mode == "both" and self.L.html_run_on and self.L.html_one_line and header
         start = len(self.lines)
         if mode in ("html", "both"):
             self.emit_html(header, [_as_cells(r) for r in body], breakable and mode == "html", th)
-            if mode == "both":
+            if mode == "both" and not run_on:
                 self.blank()
         if mode in ("tsv", "both", *CONVERTERS):
             if plain:
@@ -398,15 +485,36 @@ class _Renderer:
             else:
                 grid = _grid(header + [_as_cells(r) for r in body])
                 head, rows = grid[: len(header)], grid[len(header):]
-            self.out(*("\t".join(r) for r in head))
+            head_lines = ["\t".join(r) for r in head]
+            if run_on:
+                # "…</table>单位编码\t单位名称…": the flattened copy starts on the HTML's line; a page break follows.
+                self.lines[-1] += head_lines[0]
+                self.page_break()
+                self.out(*head_lines[1:])
+            else:
+                self.out(*head_lines)
             first = self.L.page_rows - self.hrng.randint(0, self.L.page_rows // 2)
             for i, r in enumerate(rows):
                 if breakable and self.L.page_breaks and i and (i - first) % self.L.page_rows == 0 and i >= first:
+                    if self.L.split_rows and sum(1 for c in r if c) >= 2 and self._split_row(r):
+                        continue
                     self.page_break()
+                    if self.L.repeat_headers:
+                        self.out(*head_lines)
                 self.out("\t".join(r))
         if mode in CONVERTERS:
             self.lines[start:] = CONVERTERS[mode](self.lines[start:])
         self.blank()
+
+    def _split_row(self, row: list[str]) -> bool:
+        """Print ``row`` cut by a page break: its labels on this page, its amounts on the next."""
+        cut = next((i for i, c in enumerate(row) if _is_printed_amount(c)), None)
+        if not cut or not any(row[:cut]):
+            return False
+        self.out("\t".join(row[:cut] + [""] * (len(row) - cut)))
+        self.page_break()
+        self.out("\t".join([""] * cut + row[cut:]))
+        return True
 
     def emit_html(self, header: list[list[HC]], body: list[list[HC]], breakable: bool, th: bool) -> None:
         tag = "th" if th else "td"
@@ -417,7 +525,7 @@ class _Renderer:
             if n:
                 self.page_break()
             rows = []
-            if n == 0:
+            if n == 0 or self.L.repeat_headers:
                 rows += ["<tr>" + "".join(_html_cell(tag, c) for c in r) + "</tr>" for r in header]
             rows += ["<tr>" + "".join(_html_cell("td", c) for c in r) + "</tr>" for r in chunk]
             if self.L.html_one_line:
@@ -432,7 +540,12 @@ class _Renderer:
         return labels[key][self.L.label_style]
 
     def numbers_row(self, codes: int, values: int) -> list[str]:
-        return ["**"] * codes + [str(i) for i in range(1, values + 1)]
+        numbers = [str(i) for i in range(1, values + 1)]
+        if self.L.column_numbers_style == "lanci":
+            return ["栏次"] + [""] * (codes - 1) + numbers
+        if self.L.column_numbers_style == "blank":
+            return [""] * codes + numbers
+        return ["**"] * codes + numbers
 
     def table_title(self, kind: str, index: int) -> str:
         style = self.L.title_style
@@ -447,6 +560,9 @@ class _Renderer:
 
     def standard_table(self, kind: str, index: int) -> None:
         self.heading(self.table_title(kind, index), 3)
+        if self.L.title_break:
+            self.page_break()
+        self.stray_page_number(0.5)
         self.unit_line(kind)
         header, body = getattr(self, f"t_{kind}")()
         self.emit_table(header, body, self.L.cells)
@@ -550,7 +666,7 @@ class _Renderer:
             body.append(self.numbers_row(2, 3))
         codes = sorted({k[1] for k in self.f["fct_subject_budget"] if k[0] == kind and k[1] is not None})
         if not codes and (kind, None, "total") not in self.f["fct_subject_budget"]:
-            body.append(["无", "", "", "", ""])
+            body.append(["", "合计", "", "", ""] if self.L.blank_zeros else ["无", "", "", "", ""])
             return header, body
         body.append(["", "合计"] + [self.amt(kind, "fct_subject_budget", (kind, None, m)) for m in ("total", "basic", "project")])
         for code in codes:
@@ -603,7 +719,7 @@ class _Renderer:
             header = [[HC(x) for x in labels + ["小计", "一般公共预算", "政府性基金预算", "资金分配办法及支出标准"]]]
         projects = self.t.special_fund_projects()
         if not projects:
-            return header, [["", "无"] + [""] * 8]
+            return header, [["", "合计" if self.L.blank_zeros else "无"] + [""] * 8]
         body = []
         for p in projects:
             unit = self.t.unit(p.unit_code)
@@ -652,11 +768,12 @@ class _Renderer:
                 first = False
         rows.append([HC("总体目标", 2), HC(p.goal, rest)])
         n = len(p.indicators)
+        label_rows = n + 2 + self.L.slash_rows
         if special:
-            rows.append([HC("绩效目标", 1, n + 2), HC("评价指标", 3, 2), HC("绩效内容", 1, 2), HC("实施期目标"), HC("当年度目标", 3)])
+            rows.append([HC("绩效目标", 1, label_rows), HC("评价指标", 3, 2), HC("绩效内容", 1, 2), HC("实施期目标"), HC("当年度目标", 3)])
             rows.append([HC("绩效目标值"), HC("绩效标准"), HC("半年目标值"), HC("全年目标值")])
         else:
-            rows.append([HC("绩效目标", 1, n + 2), HC("评价指标", 3, 2), HC("绩效内容", 1, 2), HC("当年度目标", 2)])
+            rows.append([HC("绩效目标", 1, label_rows), HC("评价指标", 3, 2), HC("绩效内容", 1, 2), HC("当年度目标", 2)])
             rows.append([HC("绩效标准"), HC("全年目标值")])
         for i, ind in enumerate(p.indicators):
             row = []
@@ -672,8 +789,13 @@ class _Renderer:
                 row.append(HC(ind.level2, 1, span))
             row += [HC(ind.level3), HC(ind.content)] + [HC(self.f["indicators"].get((p.perf_id, i, c), "")) for c in columns]
             rows.append(row)
+        if self.L.slash_rows:
+            rows.append([HC("产出"), HC("其他目标"), HC("目标1"), HC("/")] + [HC("/") for _ in columns])
         rows.append([HC("单位已有的（或拟订的）保证项目实施的制度、措施", 2), HC(texts["measures"], rest)])
         self.emit_table([], rows, self.L.perf_cells, breakable=True, th=False)
+        if self.L.perf_flattened and self.L.perf_cells != "tsv":
+            # The converter's second rendering: every cell of the HTML, in order, on one tab line.
+            self.out("\t".join(c.text for r in rows for c in r if c.text), "")
 
     # ------------------------------------------------------------ parts
 
@@ -726,6 +848,14 @@ class _Renderer:
             self.heading(f"{cn_number(i)}、{title}", 2 if i % 2 else 4)
             for paragraph in paragraphs:
                 self.para(paragraph, breakable=True)
+        if self.L.overview_amounts:
+            r = self.hrng
+            self.para(
+                f"（{cn_number(sections + 1)}）抓好项目建设。全年共推进重点项目{sp}{r.randint(50, 400)}{sp}个，年度计划投资"
+                f"{sp}{r.randint(100, 9999) / 100:.2f}{sp}亿元，完成技改投资{sp}{r.randint(1000, 90000)}{sp}万元；服务企业"
+                f"{sp}{r.randint(10, 200)}{sp}家，举办产销对接活动{sp}{r.randint(2, 12)}{sp}场，培训企业管理人员"
+                f"{sp}{r.randint(100, 3000)}{sp}人（次）。"
+            )
 
     def part2(self) -> None:
         self.heading(f"第二部分 {self.t.year}{self.sp}年度部门预算表", 1)

@@ -16,6 +16,10 @@ from budget_warehouse.extract.vocabulary import EXPENDITURE_KINDS, FUNDING_SOURC
 
 _AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元|%|％)")
 _COUNT = re.compile(r"(?<![\d.])(\d+)\s*(个项目|个项目绩效目标|辆|台（套）|台\(套\))")
+# Other counts the prose states: "80 家", "374 个", "5 场", "1000 人（次）", "3 个下属单位" (not "12个月").
+_OTHER_COUNT = re.compile(r"(?<![\d.])(\d+)\s*(人（次）|人\(次\)|人次|家|场|名|个(?!月|项目|百分点))")
+_UNIT_COUNT = re.compile(r"^(机关[^，。；及和]{0,12}|下属(?:预算)?单位|所属(?:预算)?单位|二级(?:预算)?单位)")
+_PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 _CODE = re.compile(r"[（(](\d{7})[)）]")
 _YOY = re.compile(r"(比|较|与)\s*(上年|上一年|\d{4}\s*年)")
@@ -30,6 +34,19 @@ def _label(sentence: str, start: int) -> str:
 def _section(seg: Segmented, line: int) -> str:
     heads = [text for n, text in seg.headings.items() if n <= line]
     return heads[-1] if heads else ""
+
+
+def _part(seg: Segmented, line: int) -> str:
+    heads = [text for n, text in seg.headings.items() if n <= line and _PART.match(text)]
+    return heads[-1] if heads else ""
+
+
+def _count(sentence: str, m: re.Match) -> tuple[str, str | None, str]:
+    """(kind, measure, unit) of a count: the budget units of 部门概况, or another count."""
+    unit = m.group(2).replace("(", "（").replace(")", "）")
+    if unit == "个" and (u := _UNIT_COUNT.match(sentence[m.end():])):
+        return "unit_count", "offices" if u.group(1).startswith("机关") else "subordinate_units", "个"
+    return "count", None, unit
 
 
 def _classify(label: str, sentence: str, section: str, unit: str, prior: Claim | None) -> tuple[str, str | None]:
@@ -74,22 +91,31 @@ def _classify(label: str, sentence: str, section: str, unit: str, prior: Claim |
 
 def extract_claims(seg: Segmented, exclude_lines: set[int]) -> list[Claim]:
     claims: list[Claim] = []
+    counts = 0
     for line_no in seg.prose:
         if line_no in exclude_lines:
             continue
         text = plain(seg.lines[line_no - 1])
         section = _section(seg, line_no)
+        overview = "概况" in _part(seg, line_no)
         prior: Claim | None = None  # what a following "比上年增加 …" refers to, within the paragraph
         for sm in _SENTENCE.finditer(text):
             sentence = sm.group(0)
             found = [(m, "amount") for m in _AMOUNT.finditer(sentence)] + [(m, "count") for m in _COUNT.finditer(sentence)]
+            taken = {m.start(1) for m, _ in found}
+            found += [(m, "other_count") for m in _OTHER_COUNT.finditer(sentence) if m.start(1) not in taken]
             for m, what in sorted(found, key=lambda x: x[0].start()):
                 printed, unit = m.group(1), m.group(2).replace("％", "%")
                 value, decimals = parse_amount(printed)
                 label = _label(sentence, m.start())
+                counts += what == "other_count"
                 if what == "count":
                     kind = "project_count" if "项目" in unit else "assets"
                     measure, unit = (None, "个") if kind == "project_count" else (unit, unit)
+                elif what == "other_count":
+                    kind, measure, unit = _count(sentence, m)
+                elif overview and unit != "%":
+                    kind, measure = "overview_amount", None  # the department's work, not its budget
                 else:
                     kind, measure = _classify(label, sentence, section, unit, prior)
                 code = _CODE.search(sentence[: m.start()])
@@ -97,7 +123,8 @@ def extract_claims(seg: Segmented, exclude_lines: set[int]) -> list[Claim]:
                 if kind.startswith("yoy_"):
                     direction = "decrease" if re.search(r"减少|下降|降低", label) else "increase"
                 claim = Claim(
-                    claim_id=f"c{len(claims) + 1:03d}",
+                    # counts read since issue 8 have their own series, so earlier claims keep their ids
+                    claim_id=f"n{counts:03d}" if what == "other_count" else f"c{len(claims) + 1 - counts:03d}",
                     source_line=line_no,
                     section=section,
                     sentence=sentence.strip(),

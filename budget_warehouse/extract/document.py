@@ -19,7 +19,7 @@ from budget_warehouse.extract.segment import segment
 from budget_warehouse.extract.tables import TableParser
 from budget_warehouse.extract.text_checks import read_text
 
-EXTRACTOR_VERSION = "2"  # 2: the text records (statements, text_findings, contents, table_notes)
+EXTRACTOR_VERSION = "3"  # 2: text records (statements, findings, contents, notes); 3: converter layouts, counts, period months (issue 8)
 
 
 def extract_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedDocument:
@@ -96,6 +96,8 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
         code_tokens += parsed.code_tokens
         explained += [(line, None, "column numbers of a table header") for line in parsed.column_number_lines]
         explained += [(line, None, "second rendering of a table (loaded once)") for line in parsed.duplicate_lines]
+        explained += [(line, None, "labels of a table row cut by a page break (loaded with its amounts)")
+                      for line in parsed.cut_row_lines]
         if table_kind == UNRECOGNISED:
             doc.warnings.append(
                 f"{source_name}: line {block.first_line}: table {block.title or '(untitled)'!r} not recognised; "

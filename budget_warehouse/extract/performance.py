@@ -9,7 +9,7 @@ from budget_warehouse.extract.grid import Row
 from budget_warehouse.extract.numbers import parse_amount
 from budget_warehouse.extract.records import Indicator, PerfFunding, PerfTable, Project
 from budget_warehouse.extract.segment import Block, Segmented, plain
-from budget_warehouse.extract.tables import dedupe_renderings
+from budget_warehouse.extract.tables import dedupe_renderings, join_cut_rows
 
 _FIELD_LABELS = {
     "filled_by": r"^填报单位",
@@ -58,8 +58,10 @@ def _heading_for(block: Block, seg: Segmented) -> str:
 
 
 def parse_performance(block: Block, perf_id: str, seg: Segmented):
-    rows, dropped = dedupe_renderings(block.rows)
+    rows, cut_lines = join_cut_rows(block.rows)
+    rows, dropped = dedupe_renderings(rows)
     explained = [(line, None, "second rendering of a table (loaded once)") for line in dropped]
+    explained += [(line, None, "labels of a table row cut by a page break (loaded with its amounts)") for line in cut_lines]
     fields: dict[str, str] = {}
     funding: list[PerfFunding] = []
     indicator_rows: list[Row] = []
@@ -104,8 +106,31 @@ def parse_performance(block: Block, perf_id: str, seg: Segmented):
         period=fields.get("period") or None,
         overall_goal=fields.get("overall_goal") or None,
         funding=tuple(funding),
+        period_months=period_months(fields.get("period") or ""),
     )
     return perf, indicators, explained
+
+
+_TO = r"\s*(?:[-—–~～至到]+)\s*"
+_MONTH_SPAN = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*\d{1,2}\s*日)?" + _TO + r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月")
+_DOTTED_SPAN = re.compile(r"^(\d{4})[.．/](\d{1,2})(?:[.．/]\d{1,2})?" + _TO + r"(\d{4})[.．/](\d{1,2})(?:[.．/]\d{1,2})?")
+_YEAR_SPAN = re.compile(r"^(\d{4})\s*年?" + _TO + r"(\d{4})\s*年(?!\s*\d)")
+
+
+def period_months(text: str) -> int | None:
+    """Whole months of a 项目起止时间, both ends included: "2018年11月-2019年6月" → 8,
+    "2019.1.1--2019.12.31" → 12, "2019年1月至12月" → 12, "2018年—2020年" → 36; None otherwise."""
+    text = text.strip()
+    if m := _MONTH_SPAN.match(text) or _DOTTED_SPAN.match(text):
+        y1, m1 = int(m.group(1)), int(m.group(2))
+        y2 = int(m.group(3) or y1) if m.re is _MONTH_SPAN else int(m.group(3))
+        m2 = int(m.group(4))
+        months = (y2 - y1) * 12 + m2 - m1 + 1
+    elif m := _YEAR_SPAN.match(text):
+        months = (int(m.group(2)) - int(m.group(1)) + 1) * 12
+    else:
+        return None
+    return months if 0 < months <= 240 and all(1 <= int(x) <= 12 for x in re.findall(r"(\d{1,2})\s*月", text)[:2]) else None
 
 
 def _phone_after_owner(rows: list[Row], owner: str) -> str:
@@ -155,8 +180,10 @@ def _indicators(rows: list[Row], value_labels: list[str], perf_id: str) -> list[
         rest = cells[content_pos + 1 :]
         filled = [c for c in rest if c]
         values = filled if len(filled) == len(value_labels) else list(rest[: max(len(value_labels), len(filled))])
-        if content == "/" and all(v in ("", "/") for v in values):
-            continue
+        if filled and all(v == "/" for v in filled):
+            # A row printed "/" throughout (an indicator the project does not set) is kept: "/" in
+            # every value column, with no number, wherever a converter placed the slashes.
+            values = ["/"] * len(value_labels)
         for n, printed in enumerate(values):
             if not printed:
                 continue

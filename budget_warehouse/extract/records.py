@@ -140,6 +140,7 @@ class PerfTable:
     period: str | None  # 项目起止时间
     overall_goal: str | None
     funding: tuple[PerfFunding, ...] = ()
+    period_months: int | None = None  # months of 项目起止时间 ("2018年11月-2019年6月" → 8), when it parses
 
 
 @dataclass(frozen=True, slots=True)

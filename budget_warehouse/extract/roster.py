@@ -25,7 +25,7 @@ def _normalise_name(name: str) -> str:
 def parse_roster(rows: list[Row], cells: list[Cell]) -> tuple[list[RosterUnit], list[int]]:
     """The roster's units, and the source lines of a second rendering that was skipped."""
     rows, dropped = dedupe_renderings(rows)
-    header = [r for r in rows if any("单位名称" in c or "编制" in c for c in r.cells)]
+    header = [r for r in rows if any("单位名称" in c.replace(" ", "") or "编制" in c.replace(" ", "") for c in r.cells)]
     if not header:
         return [], dropped
     width = max(len(r.cells) for r in rows)
@@ -33,7 +33,7 @@ def parse_roster(rows: list[Row], cells: list[Cell]) -> tuple[list[RosterUnit], 
     index = {}
     for role, pattern in _COLUMNS.items():
         for i, label in enumerate(labels):
-            if i not in index.values() and re.search(pattern, label):
+            if i not in index.values() and re.search(pattern, label.replace(" ", "")):
                 index[role] = i
                 break
     names_to_codes: dict[str, str] = {}

@@ -87,7 +87,7 @@ def segment(text: str) -> Segmented:
     def open_block(line_no: int) -> Block:
         nonlocal current
         block = Block(first_line=line_no, last_line=line_no)
-        if last_text is not None and line_no - last_text[0] <= 4 and looks_like_title(plain(last_text[1])):
+        if last_text is not None and _only_debris(lines, last_text[0], line_no) and looks_like_title(plain(last_text[1])):
             block.title, block.title_line = plain(last_text[1]), last_text[0]
             block.first_line = last_text[0]
         current = block
@@ -165,6 +165,15 @@ def segment(text: str) -> Segmented:
             current.page_numbers.append(line_no)
             i += 1
             continue
+        if PAGE_NUMBER_RE.match(compact):
+            # A page break between a title (or its 单位 line) and the table, or between paragraphs:
+            # debris, not the text a following table takes its title from.
+            if current is not None:
+                current.page_numbers.append(line_no)
+            else:
+                prose.append(line_no)
+            i += 1
+            continue
         if current is not None and compact in EMPTY_MARKERS and current.rows:
             current.empty_marker_line = line_no
             current.last_line = line_no
@@ -195,6 +204,17 @@ def _new_table(current: Block, row: Row) -> bool:
     # Only while the block holds a single rendering of the other kind (HTML, then the same as rows).
     other_rendering = all(bool(r.html) != bool(row.html) for r in current.rows)
     return not (same_title and other_rendering)
+
+
+def _only_debris(lines: list[str], after: int, before: int) -> bool:
+    """True if the lines strictly between two line numbers are blank, page numbers or a 单位 line (at most 8)."""
+    if before - after > 9:
+        return False
+    for raw in lines[after:before - 1]:
+        compact = plain(raw).replace(" ", "")
+        if compact and not PAGE_NUMBER_RE.match(compact) and not UNIT_RE.match(compact):
+            return False
+    return True
 
 
 def _continues(lines: list[str], i: int) -> bool:

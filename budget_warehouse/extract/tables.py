@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from budget_warehouse.extract.columns import (
     TOTAL_RE,
@@ -15,7 +16,7 @@ from budget_warehouse.extract.columns import (
 )
 from budget_warehouse.extract.errors import ExtractionError
 from budget_warehouse.extract.grid import Row
-from budget_warehouse.extract.numbers import parse_amount, to_wan
+from budget_warehouse.extract.numbers import is_amount, parse_amount, to_wan
 from budget_warehouse.extract.records import Cell, Table
 from budget_warehouse.extract.segment import EMPTY_MARKERS, Block
 from budget_warehouse.extract.vocabulary import (
@@ -42,17 +43,23 @@ class ParsedTable:
     code_tokens: list[tuple[int, str]] = field(default_factory=list)  # (line, code) loaded as keys
     column_number_lines: list[int] = field(default_factory=list)
     duplicate_lines: list[int] = field(default_factory=list)
+    cut_row_lines: list[int] = field(default_factory=list)  # first parts of rows cut by a page break
 
 
 def dedupe_renderings(rows: list[Row]) -> tuple[list[Row], list[int]]:
     """Drop an HTML table that the rows right after (or before) it repeat.
 
-    A converter may print a table as HTML and again as rows; it may also
-    flatten the HTML's text into stray cells on the same line: those go with
-    the dropped copy. Returns the rows to keep and the source lines dropped.
+    A converter may print a table as HTML and again as rows (the rows may
+    repeat their header after a page break, and may start on the HTML's own
+    line: "…</table>单位编码\t…"); it may also flatten the HTML's text into
+    stray cells on the same line, which go with the dropped copy, or print
+    every cell of the HTML again on one tab line (dropped). Returns the rows
+    to keep and the source lines dropped.
     """
     starts = sorted({r.html for r in rows if r.html})
-    dropped_rows: set[int] = set()  # indexes into rows
+    # Every cell of the HTML (all its pieces) again, flattened onto one tab line.
+    html_cells = [c for r in rows if r.html for c in r.filled]
+    dropped_rows = {i for i, r in enumerate(rows) if not r.html and len(r.filled) > 2 and r.filled == html_cells}
     for start in starts:
         members = [i for i, r in enumerate(rows) if r.html == start]
         lines = {rows[i].line for i in members}
@@ -62,12 +69,69 @@ def dedupe_renderings(rows: list[Row]) -> tuple[list[Row], list[int]]:
         while after_at < len(rows) and not rows[after_at].html and rows[after_at].line in lines:
             debris.append(after_at)
             after_at += 1
-        after = [tuple(r.filled) for r in rows[after_at:] if r.filled][: len(mine)]
+        after = _copy(rows[after_at:], mine)
         before = [tuple(r.filled) for i, r in enumerate(rows[: members[0]]) if r.filled and i not in dropped_rows]
-        if mine and (after == mine or before[-len(mine) :] == mine):
+        # The copy may itself start on the HTML's line ("…</table>单位编码\t单位名称…").
+        run_on = _copy([r for r in rows[members[-1] + 1 :] if not r.html], mine)
+        if mine and debris and run_on == mine:
+            dropped_rows.update(members)
+        elif mine and (after == mine or before[-len(mine) :] == mine):
             dropped_rows.update(members + debris)
     keep = [r for i, r in enumerate(rows) if i not in dropped_rows]
     return keep, sorted({rows[i].line for i in dropped_rows})
+
+
+def join_cut_rows(rows: list[Row]) -> tuple[list[Row], list[int]]:
+    """Join a row that a page break cut in two: its labels before the break, its amounts after.
+
+    The joined row takes the line of its amounts (their provenance); the line of
+    the labels is returned, to be accounted for.
+    """
+    out: list[Row] = []
+    cut_lines: list[int] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if prev is not None and _continues_cut_row(prev, row):
+            cells = tuple(a or b for a, b in zip_longest(prev.cells, row.cells, fillvalue=""))
+            out[-1] = Row(cells, row.line)
+            cut_lines.append(prev.line)
+            continue
+        out.append(row)
+    return out, cut_lines
+
+
+def _continues_cut_row(prev: Row, row: Row) -> bool:
+    if prev.html or row.html or row.line - prev.line < 2:  # a page break lies between the two parts
+        return False
+    first = [i for i, c in enumerate(prev.cells) if c]
+    second = [i for i, c in enumerate(row.cells) if c]
+    return bool(
+        first and second and max(first) < min(second)
+        and not any(is_amount(c) and ("." in c or "," in c) for c in prev.filled)  # codes are not amounts here
+        and is_amount(row.cells[min(second)])
+    )
+
+
+def _blank_grid(header: list[Row]) -> bool:
+    """A table printed without amounts (all zero, or nothing to report): a 合计 line under the header, blank."""
+    return any(
+        any(TOTAL_RE.match(c.replace(" ", "")) for c in r.cells[:2]) and not any(is_amount(c) for c in r.filled)
+        for r in header[1:]
+    )
+
+
+def _copy(rows: list[Row], mine: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The first ``len(mine)`` filled rows of ``rows``, header rows repeated after a page break skipped."""
+    head = set(mine[:3])
+    out: list[tuple[str, ...]] = []
+    for r in rows:
+        filled = tuple(r.filled)
+        if not filled or (filled in head and filled in out):
+            continue
+        out.append(filled)
+        if len(out) == len(mine):
+            break
+    return out
 
 
 def _level(label: str) -> tuple[int, str]:
@@ -100,12 +164,13 @@ class TableParser:
         self.block, self.kind, self.table_id, self.unit, self.source = block, kind, table_id, unit, source
 
     def parse(self) -> ParsedTable:
-        rows, dropped = dedupe_renderings(self.block.rows)
+        rows, cut_lines = join_cut_rows(self.block.rows)
+        rows, dropped = dedupe_renderings(rows)
         title_rows = [r for r in rows if len(r.filled) == 1 and r.filled[0] == self.block.title]
         markers = [r for r in rows if len(r.filled) == 1 and r.filled[0] in EMPTY_MARKERS]
         rows = [r for r in rows if r not in title_rows and r not in markers]
         header, data = split_header(rows)
-        empty = self.block.empty_marker_line is not None or bool(markers)
+        empty = self.block.empty_marker_line is not None or bool(markers) or (not data and _blank_grid(header))
         width = max((len(r.cells) for r in rows), default=0)
         labels = composite_labels(header, width)
         specs = column_specs(self.kind, labels)
@@ -138,6 +203,7 @@ class TableParser:
             ),
             column_number_lines=column_number_lines,
             duplicate_lines=dropped,
+            cut_row_lines=cut_lines,
         )
         if self.kind in ("summary", "fiscal_summary"):
             self._summary_cells(data, specs, parsed)

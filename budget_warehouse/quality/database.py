@@ -95,11 +95,14 @@ def _severity(expr: str) -> str:
 
 
 def rule_summary(con: duckdb.DuckDBPyConnection, columns: Sequence[str]) -> list[dict[str, Any]]:
-    """One row per (rule, family, severity) of dq_rule_instance: instances, failing instances, description."""
+    """One row per (rule, family, severity) of dq_rule_instance: instances, failing instances, instances passing
+    only within the rounding tolerance, description."""
     description = "any_value(description)" if "description" in columns else "null"
     cursor = con.execute(
         f"select rule_id, family, severity, {description} as description, count(*) as instances, "
-        f"count(*) filter (where status = 'fail') as failing from {RULE_TABLE} group by all order by all")
+        f"count(*) filter (where status = 'fail') as failing, "
+        f"count(*) filter (where status = 'pass_within_tolerance') as within_tolerance "
+        f"from {RULE_TABLE} group by all order by all")
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 

@@ -25,7 +25,8 @@ class SuiteOutcome:
 
     ``errors``/``warnings``: failed expectations of severity ERROR / WARN.
     ``instances``/``failed_instances``: rule instances (rows of dq_rule_instance)
-    the suite evaluated, and how many of them have status 'fail' (0 for the shape suite).
+    the suite evaluated, and how many of them have status 'fail' (0 for the shape suite);
+    ``within_tolerance_instances``: how many pass only within the rounding tolerance.
     """
 
     name: str
@@ -36,6 +37,7 @@ class SuiteOutcome:
     warnings: int = 0
     instances: int = 0
     failed_instances: int = 0
+    within_tolerance_instances: int = 0
     gx_suites: list[str] = field(default_factory=list)  # the GX suite name(s) run for it
     failed_expectations: list[str] = field(default_factory=list)  # names of the failed expectations
 
@@ -84,7 +86,8 @@ class QualityReport:
         for s in self.suites.values():
             lines.append(
                 f"  {s.name}: {s.evaluated} expectations, {s.passed} passed, {s.failed} failed "
-                f"({s.errors} ERROR, {s.warnings} WARN); {s.instances} rule instances, {s.failed_instances} failing"
+                f"({s.errors} ERROR, {s.warnings} WARN); {s.instances} rule instances, {s.failed_instances} failing, "
+                f"{s.within_tolerance_instances} passing only within rounding tolerance"
             )
         lines += [f"  problem: {p}" for p in self.problems]
         lines += [f"  note: {n}" for n in self.notes]

@@ -349,6 +349,7 @@ def _validate(
             outcome = report.suites.setdefault(fam, SuiteOutcome(fam))
             outcome.instances = sum(s["instances"] for s in summary)
             outcome.failed_instances = sum(s["failing"] for s in summary)
+            outcome.within_tolerance_instances = sum(s["within_tolerance"] for s in summary)
             for rule_id in instances:
                 rule = rule_by_id.get(rule_id)
                 rows.check_rules.append({
@@ -551,13 +552,14 @@ def _add_run_summary(site: Path, report: QualityReport) -> None:
         f"<p>Checked {escape(report.checked_at.isoformat(timespec='seconds'))}"
         + (f" — warehouse {escape(str(report.warehouse))}" if report.warehouse else "") + "</p>",
         '<table class="table table-sm"><thead><tr><th>suite</th><th>validation results</th><th>expectations</th>'
-        "<th>passed</th><th>failed (ERROR / WARN)</th><th>rule instances</th><th>failing instances</th></tr></thead><tbody>",
+        "<th>passed</th><th>failed (ERROR / WARN)</th><th>rule instances</th><th>failing instances</th>"
+        "<th>passing only within rounding tolerance</th></tr></thead><tbody>",
     ]
     for s in report.suites.values():
         out.append(
             f"<tr><td>{escape(s.name)}</td><td>{', '.join(link(g) for g in s.gx_suites) or '—'}</td>"
             f"<td>{s.evaluated}</td><td>{s.passed}</td><td>{s.failed} ({s.errors} / {s.warnings})</td>"
-            f"<td>{s.instances}</td><td>{s.failed_instances}</td></tr>"
+            f"<td>{s.instances}</td><td>{s.failed_instances}</td><td>{s.within_tolerance_instances}</td></tr>"
         )
     out.append("</tbody></table>")
     for problem in report.problems:

@@ -56,7 +56,8 @@ SUITE_NAMES = RULE_FAMILIES + (SHAPE_SUITE,)
 RULE_TABLE = "dq_rule_instance"
 SEVERITIES = ("ERROR", "WARN")
 GX_SEVERITY = {"ERROR": "critical", "WARN": "warning"}
-STATUSES = ("pass", "pass_within_tolerance", "fail")
+PASS_WITHIN_TOLERANCE = "pass_within_tolerance"
+STATUSES = ("pass", PASS_WITHIN_TOLERANCE, "fail")
 FAIL = "fail"
 RULE_EXPECTATION_TYPE = "expect_column_values_to_not_be_in_set"
 

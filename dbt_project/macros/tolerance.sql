@@ -24,8 +24,8 @@
     difference = 0                 → 'pass'
     |difference| ≤ tolerance       → 'pass_within_tolerance' (with a note)
     |difference| > tolerance       → 'fail'
-  For a one-sided rule (comparison 'ge': left ≥ right) the same three bands
-  apply to the shortfall right − left.
+  For a one-sided rule (comparison 'ge': left ≥ right; 'le': left ≤ right) the
+  same three bands apply to the shortfall (right − left, resp. left − right).
 
   Example: 1.00 printed as the total of 0.50 and 0.49 → difference 0.01,
   tolerance 3 × 0.005 = 0.015 → pass_within_tolerance; with 0.48 → 0.02 → fail.
@@ -66,6 +66,12 @@
             case
                 when {{ difference }} >= 0 then 'pass'
                 when -({{ difference }}) <= {{ tolerance }} then 'pass_within_tolerance'
+                else 'fail'
+            end
+        when {{ comparison }} = 'le' then
+            case
+                when {{ difference }} <= 0 then 'pass'
+                when {{ difference }} <= {{ tolerance }} then 'pass_within_tolerance'
                 else 'fail'
             end
         when {{ difference }} = 0 then 'pass'

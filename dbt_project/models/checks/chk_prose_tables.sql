@@ -14,7 +14,8 @@
 --   pr_basic_part            人员经费 / 公用经费 …       vs table 8: 人员经费 = 类 301 + 303,
 --                            公用经费 = the other 类 (302, 309, …); else table 4 (人员 + 福利 / 公用)
 --   pr_three_public          三公 items and total       vs table 9, same item (本年 column)
---   pr_operating_funds       (WARN) 机关运行经费 …        vs table 1 公用支出 (else table 4, table 3)
+--   pr_operating_funds       (WARN) 机关运行经费 …        ≤ table 1 公用支出 (else table 4, table 3): it is the
+--                            公用经费 of the administrative units only, so only a bound
 -- The table value is read from the first table in that order that prints it; a
 -- value no table prints compares with 0.
 with claims as (
@@ -47,4 +48,5 @@ sides as (
 {{ dq_instances_from_terms(dq_pair_terms('sides', one_sided_rules=[
     'pr_total_revenue', 'pr_total_expenditure', 'pr_revenue_by_source', 'pr_expenditure_by_kind',
     'pr_general_budget_total', 'pr_gov_fund_total', 'pr_subject_amount', 'pr_basic_total',
-    'pr_basic_part', 'pr_three_public', 'pr_operating_funds'])) }}
+    'pr_basic_part', 'pr_three_public', 'pr_operating_funds'],
+    comparison="case when s.rule_id = 'pr_operating_funds' then 'le' else 'eq' end")) }}

@@ -65,6 +65,7 @@ slip_claims as (
     select * from claims
     where amount is not null and amount <> 0 and unit in ('万元', '元', '亿元')
       and kind not like 'yoy_%'
+      and kind <> 'overview_amount'  -- the department's work (投资 34.04 亿元), not a budget amount
 ),
 
 -- Ties (equal distance) are broken by label and value, so every build picks the same match.

@@ -10,6 +10,7 @@
     'chk_presence',
     'chk_sanity_amounts', 'chk_sanity_codes', 'chk_sanity_other',
     'chk_year_over_year',
+    'chk_within_perf_targets', 'chk_cross_econ_subject_pairs', 'chk_cross_projects', 'chk_prose_counts',
     'chk_text_statements', 'chk_text_wording', 'chk_text_structure',
 ] %}
 with instances as (

@@ -11,5 +11,6 @@ select
     cast(owner as varchar)         as owner,
     cast(phone as varchar)         as phone,
     cast(period as varchar)        as period,
-    cast(overall_goal as varchar)  as overall_goal
+    cast(overall_goal as varchar)  as overall_goal,
+    cast(period_months as integer) as period_months
 from {{ staging_parquet('perf_tables') }}
