@@ -80,6 +80,7 @@ class IngestReport:
     build: object | None = None  # dbt_runner.DbtBuildResult
     quality: object | None = None  # quality.QualityReport
     timings: dict[str, float] = field(default_factory=dict)
+    build_skipped: str | None = None  # why no dbt build ran (every file refused)
 
 
 class PipelineError(RuntimeError):
@@ -307,6 +308,11 @@ def run_ingest(
     files = discover(paths)
     stage(files, layout, max_bytes=max_bytes, workers=workers or os.cpu_count() or 1, report=report)
     report.timings["extract"] = time.perf_counter() - started
-    build_and_publish(layout, report, validate)
+    if report.quarantined and not report.loaded:
+        # Nothing new can be in the warehouse: the refusals are recorded in staging and
+        # listed in dq_quarantine by the next build; the published warehouse stays as it is.
+        report.build_skipped = "every file was refused: no dbt build; the published warehouse is unchanged"
+    else:
+        build_and_publish(layout, report, validate)
     report.timings["total"] = time.perf_counter() - started
     return report

@@ -46,6 +46,10 @@ def render_summary(report: IngestReport, *, max_failures: int = 40) -> str:
         out.append("Quarantined (not loaded; copied to the quarantine folder and listed in table quarantine)")
         for q in report.quarantined:
             out.append(f"  {q.path.name}: [{q.reason}] {q.message}")
+    if report.build_skipped:
+        out += ["", report.build_skipped]
+    if not report.warehouse.exists():
+        return "\n".join(out)
     with connect(report.warehouse) as con:
         out.append("")
         out.append("Warehouse rows: " + ", ".join(

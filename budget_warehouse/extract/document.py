@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from budget_warehouse.extract import classify as cls
@@ -11,6 +12,7 @@ from budget_warehouse.extract.coverage import account_tokens
 from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES, decode
 from budget_warehouse.extract.errors import NotABudget, TruncatedDocument
 from budget_warehouse.extract.meta import document_id, find_title, find_year, split_title
+from budget_warehouse.extract.pdf import PdfText, is_pdf, pdf_to_text
 from budget_warehouse.extract.performance import link_projects, parse_performance, parse_project_list
 from budget_warehouse.extract.records import TABLE_KINDS, UNRECOGNISED, DocumentMeta, ExtractedDocument, SourceLine
 from budget_warehouse.extract.roster import parse_roster
@@ -31,8 +33,28 @@ def extract_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Extracted
 
 
 def extract_bytes(data: bytes, *, source_name: str = "", max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedDocument:
+    if len(data) <= max_bytes and is_pdf(data):
+        converted = pdf_to_text(data, source=source_name)
+        return with_pdf_provenance(extract(converted.text, source_name=source_name, encoding="pdf"), converted)
     text, encoding = decode(data, source=source_name, max_bytes=max_bytes)
     return extract(text, source_name=source_name, encoding=encoding)
+
+
+def with_pdf_provenance(doc: ExtractedDocument, converted: PdfText) -> ExtractedDocument:
+    """Each cell gets its page and box, each line its page, from the PDF the text was made of."""
+    def page_of(line: int) -> int | None:
+        return converted.line_pages[line - 1] if 0 < line <= len(converted.line_pages) else None
+
+    cells = []
+    for cell in doc.cells:
+        box = converted.cell_boxes.get((cell.source_line, cell.column_index))
+        if box is None:
+            cells.append(replace(cell, page=page_of(cell.source_line)))
+        else:
+            cells.append(replace(cell, page=box.page, x0=box.x0, top=box.top, x1=box.x1, bottom=box.bottom))
+    doc.cells = cells
+    doc.lines = [replace(line, page=page_of(line.source_line)) for line in doc.lines]
+    return doc
 
 
 def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> ExtractedDocument:

@@ -85,6 +85,12 @@ class Cell:
     item_key: str | None = None  # canonical key of that row label
     item_level: int | None = None
     parent_item_key: str | None = None
+    # PDF input only: the page (1-based) and the cell's box in PDF points, origin top-left.
+    page: int | None = None
+    x0: float | None = None
+    top: float | None = None
+    x1: float | None = None
+    bottom: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +202,7 @@ class SourceLine:
 
     source_line: int
     text: str
+    page: int | None = None  # PDF input only
 
 
 @dataclass(slots=True)
