@@ -88,7 +88,7 @@ def test_every_prose_amount_is_kept(final_text, budget_text):
 def test_cells_carry_page_and_box(budget_doc):
     cell = next(
         c for c in budget_doc.cells
-        if c.table_kind == "expenditure_by_unit" and c.subject_name == "行政运行" and c.column_label.endswith("合计")
+        if c.table_kind == "expenditure_by_subject" and c.subject_name == "行政运行" and c.column_label.endswith("合计")
     )
     assert cell.page == 12
     assert 0 < cell.x0 < cell.x1 < 842 and 0 < cell.top < cell.bottom < 842

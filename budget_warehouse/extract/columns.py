@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from budget_warehouse.extract.grid import Row
 from budget_warehouse.extract.numbers import is_amount
+from budget_warehouse.extract.templates import shape_of
 from budget_warehouse.extract.vocabulary import EXPENDITURE_KINDS, FUNDING_SOURCES, match_key
 
 CODE_RE = re.compile(r"^\d{3,12}$")
@@ -94,12 +95,12 @@ def column_specs(kind: str, labels: list[str]) -> list[ColumnSpec]:
             specs.append(ColumnSpec(i, label, "code"))
         elif re.search(r"科目名称|^名称$|功能分类科目|经济分类科目", leaf):
             specs.append(ColumnSpec(i, label, "name"))
-        elif kind in ("summary", "fiscal_summary"):
-            if re.search(r"预算数|金额|合计", leaf):
+        elif shape_of(kind) == "summary":
+            if re.search(r"预算数|决算数|金额|合计", leaf) or match_key(leaf, FUNDING_SOURCES):
                 specs.append(ColumnSpec(i, label, "value", "item", "amount", side))
             else:
                 specs.append(ColumnSpec(i, label, "item", side=side))
-        elif kind == "three_public":
+        elif shape_of(kind) == "items":
             if re.search(r"项目|名称", leaf):
                 specs.append(ColumnSpec(i, label, "item"))
             elif "上年" in compact:

@@ -11,19 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-# Canonical keys of the standard tables (recognised by title and header).
-TABLE_KINDS = {
-    "summary": "收支预算总表",
-    "revenue_by_unit": "收入预算总表",
-    "expenditure_by_unit": "支出预算总表",
-    "fiscal_summary": "财政拨款收支预算总表",
-    "general_budget_by_subject": "一般公共预算拨款支出预算表",
-    "gov_fund_by_subject": "政府性基金拨款支出预算表",
-    "economic_class": "一般公共预算支出经济分类情况表",
-    "basic_economic_class": "一般公共预算基本支出经济分类情况表",
-    "three_public": "一般公共预算“三公”经费支出预算表",
-    "special_funds": "部门专项资金管理清单目录",
-}
+from budget_warehouse.extract.templates import standard_kinds
+
+# Canonical keys of the standard tables of every template family (the catalogue
+# dbt_project/seeds/table_template.csv), each with a printed name.
+TABLE_KINDS = standard_kinds()
 UNRECOGNISED = "unrecognised"
 
 

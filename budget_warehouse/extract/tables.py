@@ -18,6 +18,7 @@ from budget_warehouse.extract.grid import Row
 from budget_warehouse.extract.numbers import parse_amount, to_wan
 from budget_warehouse.extract.records import Cell, Table
 from budget_warehouse.extract.segment import EMPTY_MARKERS, Block
+from budget_warehouse.extract.templates import shape_of
 from budget_warehouse.extract.vocabulary import (
     EXPENDITURE_KINDS,
     FUNDING_SOURCES,
@@ -139,10 +140,16 @@ class TableParser:
             column_number_lines=column_number_lines,
             duplicate_lines=dropped,
         )
-        if self.kind in ("summary", "fiscal_summary"):
+        shape = shape_of(self.kind)
+        if shape == "summary":
             self._summary_cells(data, specs, parsed)
-        elif self.kind == "three_public":
+        elif shape == "items" and _items_across(specs):
+            self._wide_item_cells(data, specs, parsed)
+        elif shape == "items":
             self._item_cells(data, specs, parsed)
+        elif shape == "economic_pairs":
+            for group in _side_by_side(specs):  # two tables printed side by side: each half on its own
+                self._coded_cells(data, group, parsed)
         else:
             self._coded_cells(data, specs, parsed)
         return parsed
@@ -189,6 +196,11 @@ class TableParser:
                 side = pending.side or spec.side or ("revenue" if not pairs else "expenditure")
                 pairs.append((pending, ColumnSpec(spec.index, spec.label, "value", "item", "amount", side)))
                 pending = None
+            elif spec.role == "value" and pairs:
+                # More amount columns for the same item (合计, then 一般公共预算 | 政府性基金预算 …): by source.
+                item_spec, first = pairs[-1]
+                key = match_key(_leaf_of(spec.label), FUNDING_SOURCES) or _leaf_of(spec.label)
+                pairs.append((item_spec, ColumnSpec(spec.index, spec.label, "value", "source", key, first.side)))
         for (item_spec, value_spec) in pairs:
             side = value_spec.side
             items = []
@@ -209,6 +221,8 @@ class TableParser:
                 parents[level] = key
                 has_children = n + 1 < len(items) and items[n + 1][3] > level and level > 0
                 role = "total" if key == "total" else "subtotal" if has_children else "detail"
+                if value_spec.measure_group == "source" and not printed:
+                    continue
                 cell = self._cell(
                     row, index, value_spec, role,
                     side=side, item_label=label, item_key=key, item_level=0 if key == "total" else level,
@@ -241,6 +255,26 @@ class TableParser:
                 if cell:
                     parsed.cells.append(cell)
 
+    def _wide_item_cells(self, data: list[Row], specs: list[ColumnSpec], parsed: ParsedTable) -> None:
+        """Items printed as columns (合计 | 因公出国(境)费 | 公务接待费 | 公务用车…), one row of amounts;
+        a 预算数 / 决算数 pair under each item gives measure budget / amount."""
+        for index, row in enumerate(data):
+            for spec in specs:
+                if spec.role != "value":
+                    continue
+                parts = [p for p in re.sub(r"\s+", "", spec.label).split("/") if p]
+                measure = "budget" if parts and parts[-1] == "预算数" else "prior_year" if "上年" in spec.label else "amount"
+                names = [p for p in parts if p not in ("预算数", "决算数")]
+                key = next((k for p in reversed(names) for k in [_item_key(self.kind, None, p)] if k != p), names[-1] if names else "")
+                level = 0 if key == "total" else 2 if key in ("vehicle_operation", "vehicle_purchase") else 1
+                cell = self._cell(
+                    row, index, ColumnSpec(spec.index, spec.label, "value", "item", measure), "total" if key == "total" else "detail",
+                    item_label=names[-1] if names else spec.label, item_key=key, item_level=level,
+                    parent_item_key="vehicle" if level == 2 else None,
+                )
+                if cell:
+                    parsed.cells.append(cell)
+
     def _coded_cells(self, data: list[Row], specs: list[ColumnSpec], parsed: ParsedTable) -> None:
         """Tables keyed by unit and/or classification code (tables 2, 3, 5-8, 10)."""
         by_role: dict[str, list[ColumnSpec]] = {}
@@ -248,7 +282,8 @@ class TableParser:
             by_role.setdefault(spec.role, []).append(spec)
         values = by_role.get("value", [])
         code_cols = by_role.get("code", [])
-        econ = self.kind in ("economic_class", "basic_economic_class")
+        shape = shape_of(self.kind)
+        econ = shape in ("economic", "economic_pairs")
         keyed = []
         unit_code = unit_name = None
         for index, row in enumerate(data):
@@ -266,7 +301,7 @@ class TableParser:
             total = bool(TOTAL_RE.match(label.replace(" ", ""))) or bool(TOTAL_RE.match(row_unit_code))
             if row_unit_code or row_unit_name:
                 unit_code, unit_name = row_unit_code or None, row_unit_name or None
-            elif not total and self.kind == "expenditure_by_unit" and code:
+            elif not total and shape == "unit_subject" and code:
                 pass  # unit printed once for its group of rows: carry it down
             else:
                 unit_code = unit_name = None
@@ -282,14 +317,14 @@ class TableParser:
                 role = "total"
             elif code and any(c and c != code and c.startswith(code) for c in codes[n + 1 :n + 60]):
                 role = "subtotal"
-            elif self.kind == "expenditure_by_unit" and not code:
+            elif shape == "unit_subject" and not code:
                 role = "subtotal"  # a unit's own total line
             else:
                 role = "detail"
             context = dict(unit_code=unit_code, unit_name=unit_name)
             if econ:
                 context.update(econ_code=code or None, econ_name=name or None)
-            elif self.kind in ("expenditure_by_unit", "general_budget_by_subject", "gov_fund_by_subject"):
+            elif shape in ("unit_subject", "subject"):
                 context.update(subject_code=code or None, subject_name=name or None)
             else:
                 context.update(item_label=(item or name or None))
@@ -299,6 +334,28 @@ class TableParser:
                 cell = self._cell(row, index, spec, role, **context)
                 if cell:
                     parsed.cells.append(cell)
+
+
+def _leaf_of(label: str) -> str:
+    parts = [p for p in re.sub(r"\s+", "", label).split("/") if p]
+    return parts[-1] if parts else ""
+
+
+def _items_across(specs: list[ColumnSpec]) -> bool:
+    """三公 items printed as column headers rather than as rows (no item column)."""
+    return not any(s.role == "item" for s in specs) and sum(
+        1 for s in specs if s.role == "value" and match_key(s.label, THREE_PUBLIC_ITEMS)
+    ) >= 2
+
+
+def _side_by_side(specs: list[ColumnSpec]) -> list[list[ColumnSpec]]:
+    """Split the columns where a code column follows an amount column: the second table printed beside the first."""
+    groups: list[list[ColumnSpec]] = [[]]
+    for spec in specs:
+        if spec.role == "code" and any(s.role == "value" for s in groups[-1]):
+            groups.append([])
+        groups[-1].append(spec)
+    return groups
 
 
 def _is_number(text: str) -> bool:

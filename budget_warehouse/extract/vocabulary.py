@@ -54,6 +54,7 @@ SUMMARY_PROJECT_ITEMS: list[tuple[str, str, str]] = [
 
 # Rows of the 三公 table.
 THREE_PUBLIC_ITEMS: list[tuple[str, str, str]] = [
+    ("admin_operation", "机关运行经费", r"机关运行经费"),  # printed beside the 三公 items in some templates
     ("vehicle", "公务用车购置及运行费", r"购置.{0,2}[及和].{0,3}运行|^公务用车费?$"),
     ("vehicle_operation", "公务用车运行费", r"运行"),
     ("vehicle_purchase", "公务用车购置费", r"购置"),
