@@ -126,11 +126,26 @@ def extract_all(files: list[Path], max_bytes: int, workers: int) -> Iterator[tup
 
 
 def _staged_hash(staging: Path, document_id: str) -> str | None:
+    return _staged(staging, document_id)[0]
+
+
+def _staged(staging: Path, document_id: str) -> tuple[str | None, str | None]:
+    """(content hash, source file name) of the version staged under this id, if any."""
     path = staging / document_id / "documents.parquet"
     if not path.exists():
-        return None
-    table = pq.read_table(path, columns=["content_hash"])
-    return table.column(0)[0].as_py() if table.num_rows else None
+        return None, None
+    table = pq.read_table(path, columns=["content_hash", "source_name"])
+    if not table.num_rows:
+        return None, None
+    return table.column(0)[0].as_py(), table.column(1)[0].as_py()
+
+
+def _duplicate_message(name: str, other: str, title: str, document_id: str) -> str:
+    return (
+        f"{name}: resolves to the same document as {other} ({title or 'same region, department, year and phase'}: "
+        f"id {document_id}) with different content; refused rather than replacing {other}. "
+        f"A corrected version replaces the old one only under the same file name ({other})."
+    )
 
 
 def load_file_index(layout: Layout) -> dict[str, dict]:
@@ -158,7 +173,9 @@ def _stage_one(args: tuple[Path, int, Path]) -> tuple:
     if result[0] == "error":
         return result
     doc = result[1]
-    previous = _staged_hash(staging, doc.meta.document_id)
+    previous, previous_name = _staged(staging, doc.meta.document_id)
+    if previous is not None and previous != doc.meta.content_hash and previous_name and previous_name != doc.meta.source_name:
+        return ("error", "duplicate_identity", _duplicate_message(path.name, previous_name, doc.meta.title, doc.meta.document_id), None, None)
     status = "new" if previous is None else "unchanged" if previous == doc.meta.content_hash else "changed"
     if status != "unchanged":
         write_document(doc, staging)
@@ -202,6 +219,7 @@ def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYT
             index[sha] = {k: v for k, v in result[1].items() if k != "status"}
         else:
             index[sha] = {"extractor": EXTRACTOR_VERSION, "error": result[2]}
+    _refuse_duplicates_within_run(files, summaries, layout, max_bytes)
     seen: dict[str, Path] = {}
     for path in files:
         result = summaries[path]
@@ -220,6 +238,26 @@ def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYT
             Loaded(path, doc["document_id"], doc["title"], doc["status"], doc["tables"], doc["cells"], doc["coverage"], tuple(warnings))
         )
     save_file_index(layout, index)
+
+
+def _refuse_duplicates_within_run(files: list[Path], summaries: dict[Path, tuple], layout: Layout, max_bytes: int) -> None:
+    """Two files of one run with one id and different content: the first (in file order) is kept, the others
+    refused; the first is staged again, since a later one may have been written over it."""
+    first: dict[str, Path] = {}
+    for path in files:
+        result = summaries[path]
+        if result[0] != "ok":
+            continue
+        doc_id = result[1]["document_id"]
+        if doc_id not in first:
+            first[doc_id] = path
+            continue
+        kept = summaries[first[doc_id]][1]
+        if kept["content_hash"] == result[1]["content_hash"]:
+            continue  # the same document twice: nothing is replaced
+        summaries[path] = ("error", "duplicate_identity", _duplicate_message(path.name, first[doc_id].name, result[1]["title"], doc_id), None, None)
+        if _staged_hash(layout.staging, doc_id) != kept["content_hash"]:
+            summaries[first[doc_id]] = _stage_one((first[doc_id], max_bytes, layout.staging))
 
 
 def _quarantine_key(path: Path) -> str:

@@ -11,7 +11,8 @@ from budget_warehouse.extract.claims import extract_claims
 from budget_warehouse.extract.coverage import account_tokens
 from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES, decode
 from budget_warehouse.extract.errors import NotABudget, TruncatedDocument
-from budget_warehouse.extract.meta import document_id, find_title, find_year, split_title
+from budget_warehouse.extract import templates
+from budget_warehouse.extract.meta import document_id, find_title, find_year, identity
 from budget_warehouse.extract.pdf import PdfText, is_pdf, pdf_to_text
 from budget_warehouse.extract.performance import link_projects, parse_performance, parse_project_list
 from budget_warehouse.extract.records import TABLE_KINDS, UNRECOGNISED, DocumentMeta, ExtractedDocument, SourceLine
@@ -61,10 +62,13 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
     seg = segment(text)
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     title, _ = find_title(seg.lines)
-    region, department, phase = split_title(title) if title else (None, None, "预算")
+    kinds = [cls.classify(block.title, block.rows) for block in seg.blocks]
+    family = templates.family_of([k for k in kinds if k in TABLE_KINDS])
+    family_phase = next((t.phase for t in templates.catalogue() if t.family == family and t.phase), None)
+    region, department, phase, scope = identity(title, seg.lines, family_phase)
     year = find_year(seg.lines, title)
     meta = DocumentMeta(
-        document_id=document_id(region, department, year, phase, content_hash),
+        document_id=document_id(region, department, year, phase, content_hash, scope),
         content_hash=content_hash,
         source_name=source_name,
         region=region,
@@ -74,6 +78,8 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
         title=title,
         encoding=encoding,
         line_count=len(seg.lines),
+        scope=scope,
+        template=family,
     )
     doc = ExtractedDocument(meta=meta, lines=[SourceLine(n, line) for n, line in enumerate(seg.lines, 1) if line.strip()])
     if not (department and year):
@@ -81,7 +87,6 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
             f"{source_name}: title not recognised (found {title!r}); the document id falls back to the content hash"
         )
 
-    kinds = [cls.classify(block.title, block.rows) for block in seg.blocks]
     if not any(k in TABLE_KINDS for k in kinds):
         raise NotABudget(
             "no standard budget table found (expected tables titled such as 收支预算总表, 支出预算总表, "

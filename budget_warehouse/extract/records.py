@@ -31,6 +31,8 @@ class DocumentMeta:
     title: str
     encoding: str
     line_count: int
+    scope: str = "部门"  # 部门 (a department with its units) | 单位 (one unit's own document)
+    template: str | None = None  # the template family of its tables (dbt_project/seeds/table_template.csv)
 
 
 @dataclass(frozen=True, slots=True)
