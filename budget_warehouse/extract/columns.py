@@ -52,14 +52,20 @@ def composite_labels(header: list[Row], width: int) -> list[str]:
     labels: list[list[str]] = [[] for _ in range(width)]
     for depth, row in enumerate(rows):
         carried = ""
+        carried_group = -1
         lower = rows[depth + 1 :]
+        above = rows[depth - 1].cells if depth else ()
+        group = -1  # the column where the group above this column starts
         for c in range(width):
+            if c < len(above) and above[c]:
+                group = c
             cell = row.cells[c] if c < len(row.cells) else ""
             if cell:
-                carried = cell
+                carried, carried_group = cell, group
                 labels[c].append(cell)
-            elif carried and any(c < len(r.cells) and r.cells[c] for r in lower):
-                # A group label spans right over columns that have their own label below.
+            elif carried and group == carried_group and any(c < len(r.cells) and r.cells[c] for r in lower):
+                # A group label spans right over columns that have their own label below, within its
+                # own group of the row above (a cell spanning rows leaves the row under it blank).
                 labels[c].append(carried)
     return ["/".join(parts) for parts in labels]
 

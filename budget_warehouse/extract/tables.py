@@ -106,6 +106,7 @@ class TableParser:
         markers = [r for r in rows if len(r.filled) == 1 and r.filled[0] in EMPTY_MARKERS]
         rows = [r for r in rows if r not in title_rows and r not in markers]
         header, data = split_header(rows)
+        header, data = _code_labels_on_first_row(header, data)
         empty = self.block.empty_marker_line is not None or bool(markers)
         width = max((len(r.cells) for r in rows), default=0)
         labels = composite_labels(header, width)
@@ -289,6 +290,8 @@ class TableParser:
         for index, row in enumerate(data):
             get = lambda spec: row.cells[spec.index] if spec and spec.index < len(row.cells) else ""  # noqa: E731
             code = _code("".join(get(s) for s in code_cols))
+            if code and not code.isdigit():
+                code, name = "", name or code  # 合计 (or 人员经费合计) printed in the code column: a label, not a code
             name = " ".join(get(s) for s in by_role.get("name", [])).strip()
             item = " ".join(get(s) for s in by_role.get("item", [])).strip()
             row_unit_code = _code(get(by_role["unit_code"][0])) if "unit_code" in by_role else ""
@@ -299,6 +302,7 @@ class TableParser:
                 item = item or next((c for c in row.cells if c and not _is_number(c)), "")
             label = row_unit_name or name or item
             total = bool(TOTAL_RE.match(label.replace(" ", ""))) or bool(TOTAL_RE.match(row_unit_code))
+            total = total or (shape == "economic_pairs" and label.endswith("合计"))  # 人员经费合计 | 公用经费合计
             if row_unit_code or row_unit_name:
                 unit_code, unit_name = row_unit_code or None, row_unit_name or None
             elif not total and shape == "unit_subject" and code:
@@ -334,6 +338,18 @@ class TableParser:
                 cell = self._cell(row, index, spec, role, **context)
                 if cell:
                     parsed.cells.append(cell)
+
+
+def _code_labels_on_first_row(header: list[Row], data: list[Row]) -> tuple[list[Row], list[Row]]:
+    """类 | 款 | 项 printed on the first data row (beside 合计 and its amounts): they label those columns."""
+    if not data:
+        return header, data
+    first = data[0]
+    if not any(c in ("类", "款", "项") for c in first.cells):
+        return header, data
+    labels = tuple(c if c in ("类", "款", "项") else "" for c in first.cells)
+    values = tuple("" if c in ("类", "款", "项") else c for c in first.cells)
+    return header + [Row(labels, first.line, first.html)], [Row(values, first.line, first.html)] + data[1:]
 
 
 def _leaf_of(label: str) -> str:
