@@ -48,7 +48,8 @@ def with_pdf_provenance(doc: ExtractedDocument, converted: PdfText) -> Extracted
 
     cells = []
     for cell in doc.cells:
-        box = converted.cell_boxes.get((cell.source_line, cell.column_index))
+        column = doc.printed_columns.get((cell.table_id, cell.row_index, cell.column_index), cell.column_index)
+        box = converted.cell_boxes.get((cell.source_line, column))
         if box is None:
             cells.append(replace(cell, page=page_of(cell.source_line)))
         else:
@@ -101,6 +102,7 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
     roster_blocks = []
     perf_blocks = []
     n_table = 0
+    printed_columns: dict[tuple[str, int, int], int] = {}
     for block, kind in zip(seg.blocks, kinds):
         explained += [(line, None, "page number inside a table") for line in block.page_numbers]
         if kind == cls.CONTENTS:
@@ -118,6 +120,7 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
         parsed = TableParser(block, table_kind, f"t{n_table:02d}", unit, source_name).parse()
         doc.tables.append(parsed.table)
         doc.cells.extend(parsed.cells)
+        printed_columns.update({(parsed.table.table_id, r, c): p for (r, c), p in parsed.printed_columns.items()})
         code_tokens += parsed.code_tokens
         explained += [(line, None, "column numbers of a table header") for line in parsed.column_number_lines]
         explained += [(line, None, "second rendering of a table (loaded once)") for line in parsed.duplicate_lines]
@@ -138,6 +141,7 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
     doc.projects = link_projects(parse_project_list(seg), doc.perf_tables)
     doc.claims = extract_claims(seg, exclude_lines={p.source_line for p in doc.projects})
     doc.tokens = account_tokens(seg, doc, code_tokens, explained)
+    doc.printed_columns = printed_columns
     return doc
 
 

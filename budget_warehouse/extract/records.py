@@ -212,6 +212,8 @@ class ExtractedDocument:
     tokens: list[NumberToken] = field(default_factory=list)
     lines: list[SourceLine] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # (table_id, row_index, column_index) → printed column, for cells stored in another column than printed
+    printed_columns: dict[tuple[str, int, int], int] = field(default_factory=dict)
 
     def coverage(self) -> dict[str, int]:
         """Numeric tokens of the document: loaded into a record, not loaded with a reason, unexplained."""

@@ -43,6 +43,8 @@ class ParsedTable:
     code_tokens: list[tuple[int, str]] = field(default_factory=list)  # (line, code) loaded as keys
     column_number_lines: list[int] = field(default_factory=list)
     duplicate_lines: list[int] = field(default_factory=list)
+    # (row_index, column_index) → the column it was printed in, where the two differ (items printed across)
+    printed_columns: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 def dedupe_renderings(rows: list[Row]) -> tuple[list[Row], list[int]]:
@@ -257,9 +259,13 @@ class TableParser:
                     parsed.cells.append(cell)
 
     def _wide_item_cells(self, data: list[Row], specs: list[ColumnSpec], parsed: ParsedTable) -> None:
-        """Items printed as columns (合计 | 因公出国(境)费 | 公务接待费 | 公务用车…), one row of amounts;
-        a 预算数 / 决算数 pair under each item gives measure budget / amount."""
-        for index, row in enumerate(data):
+        """Items printed as columns (合计 | 因公出国(境)费 | 公务接待费 | 公务用车…) over one row of amounts,
+        stored as the long form of the items-as-rows layout: one row per item, one column per measure
+        (本年 or 决算数 = amount, 预算数 = budget, 上年 = prior_year); a column that is not a 三公 item
+        (机关运行经费) keeps a column of its own, so it is never added into 合计."""
+        slots = {"amount": 0, "budget": 1, "prior_year": 2}
+        items: list[str] = []
+        for row in data[:1]:  # the table's one row of amounts (a second would be a second year: not printed)
             for spec in specs:
                 if spec.role != "value":
                     continue
@@ -267,14 +273,21 @@ class TableParser:
                 measure = "budget" if parts and parts[-1] == "预算数" else "prior_year" if "上年" in spec.label else "amount"
                 names = [p for p in parts if p not in ("预算数", "决算数")]
                 key = next((k for p in reversed(names) for k in [_item_key(self.kind, None, p)] if k != p), names[-1] if names else "")
+                if key not in items:
+                    items.append(key)
+                row_index = items.index(key)
+                column = slots[measure] if key in _THREE_PUBLIC_KEYS else len(slots) + row_index
                 level = 0 if key == "total" else 2 if key in ("vehicle_operation", "vehicle_purchase") else 1
+                wide = Row(tuple(row.cells[spec.index] if i == column else "" for i in range(column + 1)), row.line, row.html)
                 cell = self._cell(
-                    row, index, ColumnSpec(spec.index, spec.label, "value", "item", measure), "total" if key == "total" else "detail",
+                    wide, row_index, ColumnSpec(column, spec.label, "value", "item", measure),
+                    "total" if key == "total" else "subtotal" if key == "vehicle" else "detail",
                     item_label=names[-1] if names else spec.label, item_key=key, item_level=level,
                     parent_item_key="vehicle" if level == 2 else None,
                 )
                 if cell:
                     parsed.cells.append(cell)
+                    parsed.printed_columns[(row_index, column)] = spec.index
 
     def _coded_cells(self, data: list[Row], specs: list[ColumnSpec], parsed: ParsedTable) -> None:
         """Tables keyed by unit and/or classification code (tables 2, 3, 5-8, 10)."""
@@ -355,6 +368,9 @@ def _code_labels_on_first_row(header: list[Row], data: list[Row]) -> tuple[list[
 def _leaf_of(label: str) -> str:
     parts = [p for p in re.sub(r"\s+", "", label).split("/") if p]
     return parts[-1] if parts else ""
+
+
+_THREE_PUBLIC_KEYS = {"total"} | {key for key, _, _ in THREE_PUBLIC_ITEMS if key != "admin_operation"}
 
 
 def _items_across(specs: list[ColumnSpec]) -> bool:

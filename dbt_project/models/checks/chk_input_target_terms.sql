@@ -139,7 +139,10 @@ terms as (
     select document_id, 'three_public:total', 1, table_id, table_kind, source_line, amount, half_unit, coalesce(item_label, '合计')
     from c where table_kind = 'three_public' and is_last_total and coalesce(measure, '') <> 'prior_year'
 
-    -- 机关运行经费 ≈ 公用支出
+    -- 机关运行经费: printed beside the 三公 items (national template), else ≈ 公用支出
+    union all
+    select document_id, 'operating_funds:total', 0, table_id, table_kind, source_line, amount, half_unit, item_label
+    from c where table_kind = 'three_public' and item_key = 'admin_operation' and coalesce(measure, '') = 'amount'
     union all
     select document_id, 'operating_funds:total', 1, table_id, table_kind, source_line, amount, half_unit, item_label
     from c where table_kind = 'summary' and side = 'expenditure' and row_role <> 'total' and item_key = 'public'
