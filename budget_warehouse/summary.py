@@ -9,7 +9,7 @@ from budget_warehouse.warehouse import connect, has_table
 
 FACT_TABLES = (
     "fct_budget_summary", "fct_revenue", "fct_expenditure", "fct_subject_budget", "fct_economic_budget",
-    "fct_three_public", "fct_project", "fct_performance_indicator", "fct_prose_claim",
+    "fct_three_public", "fct_project", "fct_performance_indicator", "fct_prose_claim", "fct_final_account",
 )
 
 

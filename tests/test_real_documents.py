@@ -136,3 +136,11 @@ def test_the_tab_row_fixture_gives_the_same_cells_as_the_pdf(docs, stem):
     strip = lambda cells: [(c.table_kind, c.source_line, c.column_index, c.printed, c.amount) for c in cells]  # noqa: E731
     assert strip(from_text.cells) == strip(docs[stem].cells)
     assert from_text.meta.document_id == docs[stem].meta.document_id
+
+
+@pytest.mark.parametrize("stem", [BUDGET, FINAL])
+def test_a_合计_row_printed_in_the_code_columns_is_the_total_row(docs, stem):
+    totals = [c for c in docs[stem].cells if c.table_kind == "general_budget_by_subject" and c.row_role == "total"]
+    assert totals and all(c.subject_code is None and c.subject_name == "合计" for c in totals)
+    grand = {BUDGET: Decimal("9628.221344"), FINAL: Decimal("2940.05")}[stem]
+    assert grand in {c.amount for c in totals}

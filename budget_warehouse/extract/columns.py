@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from budget_warehouse.extract.grid import Row
 from budget_warehouse.extract.numbers import is_amount
 from budget_warehouse.extract.templates import shape_of
-from budget_warehouse.extract.vocabulary import EXPENDITURE_KINDS, FUNDING_SOURCES, match_key
+from budget_warehouse.extract.vocabulary import EXPENDITURE_KINDS, FINAL_ITEMS, FUNDING_SOURCES, match_key
 
 CODE_RE = re.compile(r"^\d{3,12}$")
 TOTAL_RE = re.compile(r"^(合\s*计|总\s*计|收入总计|支出总计|本年收入合计|本年支出合计)$")
@@ -128,6 +128,9 @@ def column_specs(kind: str, labels: list[str]) -> list[ColumnSpec]:
 
 
 def _value_spec(kind: str, i: int, label: str, compact: str, leaf: str) -> ColumnSpec:
+    if kind.startswith("final_") and (key := match_key(compact.split("/")[0], FINAL_ITEMS) or match_key(leaf, FINAL_ITEMS)):
+        if key in ("opening_balance", "closing_balance") or TOTAL_RE.match(leaf) or leaf in ("小计", "合计", compact):
+            return ColumnSpec(i, label, "value", "final", key)  # 年初结转和结余 | 本年收入 | 本年支出/小计 | 年末…
     by_source = kind == "revenue_by_unit" or "资金来源" in compact or "收入" in compact.split("/")[0]
     if TOTAL_RE.match(leaf) or re.search(r"(合计|总计|小计)$", leaf) or leaf in ("预算数", "本年预算数", "金额", "合计数"):
         return ColumnSpec(i, label, "value", "source" if by_source else "kind", "total")

@@ -21,6 +21,7 @@ from budget_warehouse.extract.segment import EMPTY_MARKERS, Block
 from budget_warehouse.extract.templates import shape_of
 from budget_warehouse.extract.vocabulary import (
     EXPENDITURE_KINDS,
+    FINAL_ITEMS,
     FUNDING_SOURCES,
     SUMMARY_PROJECT_ITEMS,
     THREE_PUBLIC_ITEMS,
@@ -83,6 +84,8 @@ def _level(label: str) -> tuple[int, str]:
 
 
 def _item_key(kind: str, side: str | None, text: str) -> str:
+    if kind.startswith("final_") and (key := match_key(text, FINAL_ITEMS)):
+        return key  # 本年收入合计 | 年初结转和结余 …: the 决算 identity's terms
     if TOTAL_RE.match(text):
         return "total"
     if kind == "three_public":
@@ -303,9 +306,9 @@ class TableParser:
         for index, row in enumerate(data):
             get = lambda spec: row.cells[spec.index] if spec and spec.index < len(row.cells) else ""  # noqa: E731
             code = _code("".join(get(s) for s in code_cols))
+            name = " ".join(get(s) for s in by_role.get("name", [])).strip()
             if code and not code.isdigit():
                 code, name = "", name or code  # 合计 (or 人员经费合计) printed in the code column: a label, not a code
-            name = " ".join(get(s) for s in by_role.get("name", [])).strip()
             item = " ".join(get(s) for s in by_role.get("item", [])).strip()
             row_unit_code = _code(get(by_role["unit_code"][0])) if "unit_code" in by_role else ""
             row_unit_name = get(by_role["unit_name"][0]) if "unit_name" in by_role else ""

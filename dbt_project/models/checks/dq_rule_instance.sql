@@ -10,6 +10,7 @@
     'chk_presence',
     'chk_sanity_amounts', 'chk_sanity_codes', 'chk_sanity_other',
     'chk_year_over_year',
+    'chk_final_accounts',
 ] %}
 with instances as (
     {%- for model in rule_models %}
