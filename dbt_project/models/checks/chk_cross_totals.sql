@@ -15,6 +15,8 @@
 --                                           支出总计 = table 3 合计 row 财政拨款 source columns
 with c as (
     select * from {{ ref('chk_input_cells') }}
+    -- a summary table's line amount only: its further columns split that amount by source
+    where not (table_kind in ('summary', 'fiscal_summary') and measure_group = 'source')
 ),
 
 -- keyed values of each table --------------------------------------------------

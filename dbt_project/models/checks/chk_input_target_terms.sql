@@ -8,6 +8,8 @@
 -- 项目支出 = its project lines, 人员经费 = 301 + 303 of table 8) has several terms.
 with c as (
     select * from {{ ref('chk_input_cells') }}
+    -- a summary table's line amount only: its further columns split that amount by source
+    where not (table_kind in ('summary', 'fiscal_summary') and measure_group = 'source')
 ),
 
 terms as (
