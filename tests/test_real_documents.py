@@ -144,3 +144,14 @@ def test_a_合计_row_printed_in_the_code_columns_is_the_total_row(docs, stem):
     assert totals and all(c.subject_code is None and c.subject_name == "合计" for c in totals)
     grand = {BUDGET: Decimal("9628.221344"), FINAL: Decimal("2940.05")}[stem]
     assert grand in {c.amount for c in totals}
+
+
+def test_per_subject_paragraphs_with_bracketed_类款项_are_subject_claims(docs):
+    """"1、公共安全支出（204类）司法（06款）行政运行（01项）1672.67万元" restates 2040601 of the tables."""
+    doc = docs[BUDGET]
+    claims = {c.subject_code: c.amount for c in doc.claims if c.kind == "subject_amount"}
+    assert len(claims) == 13
+    assert claims["2040601"] == Decimal("1672.67") and claims["2210201"] == Decimal("208.8")
+    tables = {c.subject_code: c.amount for c in doc.cells if c.table_kind == "general_budget_by_subject" and c.measure == "total"}
+    for code, stated in claims.items():  # each within the rounding of the prose's printed decimals
+        assert abs(tables[code] - stated) <= Decimal("0.05"), code
