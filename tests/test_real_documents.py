@@ -155,3 +155,17 @@ def test_per_subject_paragraphs_with_bracketed_类款项_are_subject_claims(docs
     tables = {c.subject_code: c.amount for c in doc.cells if c.table_kind == "general_budget_by_subject" and c.measure == "total"}
     for code, stated in claims.items():  # each within the rounding of the prose's printed decimals
         assert abs(tables[code] - stated) <= Decimal("0.05"), code
+
+
+def test_an_unreadable_table_is_reported_and_the_rest_loads(docs):
+    text = (FIXTURES / f"{BUDGET}.tabs.txt").read_text(encoding="utf-8")
+    broken = text.replace("302\t02\t印刷费\t30000.00\t0.00\t30000.00", "302\t02\t印刷费\t3O000.00\t0.00\t30000.00")
+    assert broken != text
+    doc = extract(broken, source_name="broken.txt")
+    [bad] = [t for t in doc.tables if t.unreadable]
+    assert bad.kind == "basic_economic_class" and "3O000.00" in bad.unreadable and "lines" in bad.unreadable
+    assert not [c for c in doc.cells if c.table_id == bad.table_id]
+    kept = lambda d: [(c.table_kind, c.source_line, c.printed) for c in d.cells if c.table_kind != "basic_economic_class"]  # noqa: E731
+    assert kept(doc) == kept(docs[BUDGET])
+    assert doc.coverage()["unexplained"] <= docs[BUDGET].coverage()["unexplained"]
+    assert any("unreadable" in w for w in doc.warnings)

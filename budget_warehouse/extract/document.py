@@ -10,7 +10,7 @@ from budget_warehouse.extract import classify as cls
 from budget_warehouse.extract.claims import extract_claims
 from budget_warehouse.extract.coverage import account_tokens
 from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES, decode
-from budget_warehouse.extract.errors import NotABudget, TruncatedDocument
+from budget_warehouse.extract.errors import ExtractionError, NotABudget, TruncatedDocument
 from budget_warehouse.extract import templates
 from budget_warehouse.extract.meta import document_id, find_title, find_year, identity
 from budget_warehouse.extract.pdf import PdfText, is_pdf, pdf_to_text
@@ -18,7 +18,7 @@ from budget_warehouse.extract.performance import link_projects, parse_performanc
 from budget_warehouse.extract.records import TABLE_KINDS, UNRECOGNISED, DocumentMeta, ExtractedDocument, SourceLine
 from budget_warehouse.extract.roster import parse_roster
 from budget_warehouse.extract.segment import segment
-from budget_warehouse.extract.tables import TableParser
+from budget_warehouse.extract.tables import ParsedTable, TableParser, unreadable_table
 
 EXTRACTOR_VERSION = "1"
 
@@ -117,7 +117,15 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
         unit = block.unit or unit
         n_table += 1
         table_kind = kind if kind in TABLE_KINDS else UNRECOGNISED
-        parsed = TableParser(block, table_kind, f"t{n_table:02d}", unit, source_name).parse()
+        try:
+            parsed = TableParser(block, table_kind, f"t{n_table:02d}", unit, source_name).parse()
+        except ExtractionError as exc:
+            if type(exc) is not ExtractionError:
+                raise
+            # One table that cannot be read: reported with its reason and lines, the rest still loads.
+            parsed = ParsedTable(table=unreadable_table(block, table_kind, f"t{n_table:02d}", unit, exc))
+            explained += [(r.line, None, "inside an unreadable table (reported)") for r in block.rows]
+            doc.warnings.append(f"{source_name}: {parsed.table.unreadable}")
         doc.tables.append(parsed.table)
         doc.cells.extend(parsed.cells)
         printed_columns.update({(parsed.table.table_id, r, c): p for (r, c), p in parsed.printed_columns.items()})

@@ -49,6 +49,7 @@ class Table:
     columns: tuple[str, ...]  # composite header labels, e.g. "资金来源/总计"
     row_count: int
     duplicate_lines: tuple[int, int] | None = None  # a second rendering, loaded once
+    unreadable: str | None = None  # why the table could not be read (its cells are not loaded), with its lines
 
 
 @dataclass(frozen=True, slots=True)

@@ -368,6 +368,25 @@ def _code_labels_on_first_row(header: list[Row], data: list[Row]) -> tuple[list[
     return header + [Row(labels, first.line, first.html)], [Row(values, first.line, first.html)] + data[1:]
 
 
+def unreadable_table(block: Block, kind: str, table_id: str, unit: str, error: ExtractionError) -> Table:
+    """The record of a table that could not be read: present, no cells, and why (with its lines)."""
+    return Table(
+        table_id=table_id,
+        kind=kind,
+        title=block.title,
+        title_line=block.title_line or block.first_line,
+        first_line=block.first_line,
+        last_line=block.last_line,
+        amount_unit=unit,
+        layout="+".join(sorted(block.layouts)),
+        is_empty=False,
+        columns=(),
+        row_count=0,
+        unreadable=f"table {block.title or kind!r} (lines {block.first_line}-{block.last_line}) unreadable: "
+        f"line {error.line}: {error.detail}",
+    )
+
+
 def _leaf_of(label: str) -> str:
     parts = [p for p in re.sub(r"\s+", "", label).split("/") if p]
     return parts[-1] if parts else ""
