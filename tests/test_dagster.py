@@ -294,3 +294,20 @@ def test_a_channel_that_is_down_never_fails_the_alert_sensor(built, tmp_path, mo
     alert_sensor(context)  # does not raise
     assert _alert_lines(budget.alerts_jsonl_path)  # the other channel got the alerts
     assert context.cursor  # one channel took them: the state is saved, the cursor moves
+
+
+def test_the_sensor_takes_a_pdf_and_a_scan_is_rejected_with_its_reason(tmp_path):
+    import pymupdf
+
+    from budget_warehouse.extract.document import extract_file
+
+    real = Path("/work/shared/real/shanghai-putuo-justice-2026-department-budget.pdf")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(real, raw / "budget.pdf")
+    scan = pymupdf.open()
+    scan.new_page().draw_rect(pymupdf.Rect(20, 20, 200, 200))
+    (raw / "scan.pdf").write_bytes(scan.tobytes())
+    tick = _tick(_budget(tmp_path), DagsterInstance.ephemeral())
+    assert _added(tick) == [extract_file(real).meta.document_id, file_partition_key("scan.pdf")]
+    assert tick.run_requests[0].run_config["ops"]["raw_documents"]["config"]["files"] == ["budget.pdf", "scan.pdf"]

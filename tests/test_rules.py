@@ -334,8 +334,8 @@ def test_catalogue_is_complete_and_consistent(sample_wh, batch_wh):
         catalogue = {r["rule_id"]: r for r in csv.DictReader(f)}
     assert {r["family"] for r in catalogue.values()} == FAMILIES
     for rule in catalogue.values():
-        prefix = {"within_table": "wt_", "cross_table": "xt_", "prose": "pr_", "presence": "pp_",
-                  "sanity": "sn_", "year_over_year": "yy_"}[rule["family"]]
+        prefix = {"within_table": ("wt_", "fa_"), "cross_table": ("xt_", "fa_"), "prose": "pr_", "presence": "pp_",
+                  "sanity": "sn_", "year_over_year": "yy_"}[rule["family"]]  # fa_: 部门决算 identities
         assert rule["rule_id"].startswith(prefix) and rule["description"]
         assert rule["severity"] == ("WARN" if rule["family"] in ("sanity", "presence", "year_over_year")
                                     else rule["severity"])

@@ -20,7 +20,7 @@ from budget_warehouse.extract.roster import parse_roster
 from budget_warehouse.extract.segment import segment
 from budget_warehouse.extract.tables import ParsedTable, TableParser, unreadable_table
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # 2: PDF input, template catalogue, identity from the preparer line
 
 
 def extract_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedDocument:
