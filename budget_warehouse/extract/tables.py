@@ -327,7 +327,8 @@ class TableParser:
                 unit_code = unit_name = None
             if total:
                 unit_code = unit_name = None
-            for raw in (row_unit_code, code):
+            parts = [_code(get(s)) for s in code_cols] if code and len(code_cols) > 1 else [code]
+            for raw in [row_unit_code, *parts]:  # a code printed over 类 | 款 | 项 columns: each part is a key
                 if raw:
                     parsed.code_tokens.append((row.line, raw))
             keyed.append((index, row, code, name, item, total, unit_code, unit_name))
