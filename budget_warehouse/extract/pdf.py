@@ -22,6 +22,7 @@ from budget_warehouse.extract.errors import NoTextLayer, UnreadablePdf
 
 _SNAP = 2.0  # points: rulings closer than this are one ruling
 _THIN = 2.0  # a filled rectangle thinner than this is a ruling line
+_SPANNED = "\0spanned"  # placeholder text of a grid cell covered by the cell to its left
 _NUMBER = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
 
 
@@ -139,7 +140,7 @@ def _segments(page) -> tuple[list[tuple[float, float, float]], list[tuple[float,
             elif op in ("re", "qu"):
                 r = item[1].rect if op == "qu" else item[1]
                 if r.height <= _THIN or r.width <= _THIN:
-                    add(r.x0, r.y0, r.x1, r.y1) if r.width > r.height else add(r.x0, r.y0, r.x1, r.y1)
+                    add(r.x0, r.y0, r.x1, r.y1)  # a filled bar: a ruling
                 else:  # a cell rectangle: its four edges
                     add(r.x0, r.y0, r.x1, r.y0)
                     add(r.x0, r.y1, r.x1, r.y1)
@@ -208,7 +209,7 @@ def _tables(page, page_no: int) -> list[_Table]:
                 start = c
                 while start > 0 and not present[start]:
                     start -= 1
-                table.rows[r].append(("", Box(page_no, xs[c], ys[r], xs[c + 1], ys[r + 1])) if start == c else ("\0span", Box(page_no, xs[start], ys[r], xs[c + 1], ys[r + 1])))
+                table.rows[r].append(("", Box(page_no, xs[c], ys[r], xs[c + 1], ys[r + 1])) if start == c else (_SPANNED, Box(page_no, xs[start], ys[r], xs[c + 1], ys[r + 1])))
         tables.append(table)
     return tables
 
@@ -225,7 +226,7 @@ def _fill(table: _Table, words, in_table: list[bool], page_no: int) -> None:
         r = _index(ys, cy)
         c = _index(xs, cx)
         while True:  # to the cell this position belongs to: left over column spans, up over row spans
-            if c > 0 and table.rows[r][c][0] == "\0span":
+            if c > 0 and table.rows[r][c][0] == _SPANNED:
                 c -= 1
             elif table.joined_up[r][c]:
                 r -= 1
