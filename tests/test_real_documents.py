@@ -179,3 +179,17 @@ def test_every_number_is_accounted_for(docs):
     lines = {ln.source_line: ln.text for ln in final.lines}
     # the only ones: the 序号 of the 决算's unit list (序号 | 单位名称 | 备注), a table no template defines
     assert [tok for _, tok in left] == ["1", "2"] and all("预算不单列" in lines[ln] for ln, _ in left)
+
+
+def test_a_name_wrapped_onto_its_own_line_is_joined(docs):
+    """As a converter prints a wrapped cell: the rest of the name on the next line, nothing else on it."""
+    text = (FIXTURES / f"{BUDGET}.tabs.txt").read_text(encoding="utf-8")
+    row = "208\t05\t05\t机关事业单位基本养老保险缴费支出\t1839485.00\t1839485.00\t0.00"
+    wrapped = "208\t05\t05\t机关事业单位基本养老\t1839485.00\t1839485.00\t0.00\n\t\t\t保险缴费支出\t\t\t"
+    lines = text.split("\n")
+    assert lines.count(row) == 2  # 支出预算总表 and 一般公共预算支出功能分类预算表
+    doc = extract("\n".join(wrapped if line == row else line for line in lines), source_name="wrapped.txt")
+    names = {c.subject_name for c in doc.cells if c.subject_code == "2080505"}
+    assert names == {"机关事业单位基本养老保险缴费支出"}
+    values = lambda d: sorted((c.table_kind, c.subject_code or "", c.printed) for c in d.cells)  # noqa: E731
+    assert values(doc) == values(docs[BUDGET])

@@ -314,6 +314,11 @@ class TableParser:
             row_unit_name = get(by_role["unit_name"][0]) if "unit_name" in by_role else ""
             if not code and name and (m := re.match(r"^(\d{3,9})\s*(.*)$", name)):
                 code, name = m.group(1), m.group(2)  # code and name printed in one cell
+            if (keyed and keyed[-1][2] and not code and name and not TOTAL_RE.match(name.replace(" ", ""))
+                    and not (row_unit_code or row_unit_name) and not any(get(s).strip() for s in values)):
+                # a name wrapped onto a line of its own: the end of the coded row's name above
+                keyed[-1] = (*keyed[-1][:3], keyed[-1][3] + name, *keyed[-1][4:])
+                continue
             if self.kind == "unrecognised":
                 item = item or next((c for c in row.cells if c and not _is_number(c)), "")
             label = row_unit_name or name or item
