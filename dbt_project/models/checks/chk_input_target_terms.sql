@@ -13,9 +13,19 @@ with c as (
 ),
 
 terms as (
+    -- 部门决算: 总计, 财政拨款 总计, 本年收入合计, 本年支出合计 (收入支出决算总表 / 财政拨款收入支出决算总表)
+    select document_id, case when table_kind = 'final_fiscal_summary' then 'final_fiscal:total'
+                             else 'final_summary:' || item_key end as target_key,
+           1 as pref, table_id, table_kind, source_line, amount, half_unit, item_label as term_label
+    from c
+    where measure_group = 'item' and (
+        (table_kind = 'final_summary' and ((side = 'revenue' and item_key in ('total', 'year_revenue'))
+                                           or (side = 'expenditure' and item_key = 'year_expenditure')))
+        or (table_kind = 'final_fiscal_summary' and side = 'revenue' and item_key = 'total'))
+
     -- 收入总计
-    select document_id, 'total_revenue:total' as target_key, 1 as pref, table_id, table_kind,
-           source_line, amount, half_unit, item_label as term_label
+    union all
+    select document_id, 'total_revenue:total', 1, table_id, table_kind, source_line, amount, half_unit, item_label
     from c where table_kind = 'summary' and side = 'revenue' and is_last_total
     union all
     select document_id, 'total_revenue:total', 2, table_id, table_kind, source_line, amount, half_unit, '合计/' || column_label
