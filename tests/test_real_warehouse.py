@@ -49,12 +49,26 @@ def test_the_only_failing_instance_is_a_real_break_of_the_document(wh):
     q, ids = wh
     failing = q("select document_id, rule_id, left_value, right_value from dq_rule_instance where status = 'fail'")
     assert failing == [(ids["财政局"], "pr_total_expenditure", Decimal("0.30"), Decimal("2961.68"))]
-    # the 决算 prose totals that agree with the tables pass
-    passed = {(r[0], r[1]) for r in q(
-        "select rule_id, right_value from dq_rule_instance where document_id = ? and rule_id like 'pr_%' and status = 'pass'",
-        ids["财政局"])}
-    assert passed == {("pr_total_expenditure", Decimal("2995.39")), ("pr_total_revenue", Decimal("2946.25")),
-                      ("pr_total_expenditure", Decimal("2940.05"))}
+    # the 决算 prose amounts that agree with the 决算 tables pass (each read by hand in the PDF's prose)
+    passed = sorted((r[0], r[1], r[2]) for r in q(
+        "select rule_id, left_value, right_value from dq_rule_instance where document_id = ? and rule_id like 'pr_%' and status = 'pass'",
+        ids["财政局"]))
+    d = Decimal
+    assert passed == sorted([
+        ("pr_total_expenditure", d("2995.39"), d("2995.39")),  # 收入支出总计2995.39万元
+        ("pr_total_revenue", d("2946.25"), d("2946.25")),  # 本年收入合计2946.25万元
+        ("pr_total_expenditure", d("2940.05"), d("2940.05")),  # 本年支出合计2940.05万元
+        ("pr_expenditure_by_kind", d("2336.91"), d("2336.91")),  # 其中：基本支出2336.91万元
+        ("pr_general_budget_total", d("2940.05"), d("2940.05")),  # 一般公共预算财政拨款支出2940.05万元 (twice)
+        ("pr_general_budget_total", d("2940.05"), d("2940.05")),
+        ("pr_basic_total", d("2336.91"), d("2336.91")),  # 一般公共预算财政拨款基本支出2336.91万元
+        ("pr_basic_part", d("2152.26"), d("2152.26")),  # 人员经费2152.26万元
+        ("pr_basic_part", d("184.65"), d("184.65")),  # 公用经费184.65万元
+        ("pr_three_public", d("0.95"), d("0.95")),  # “三公”经费财政拨款支出年初预算为0.95万元
+        ("pr_three_public", d("0.00"), d("0")),  # 支出决算为0.00万元 (the table's 决算数 is blank)
+        ("pr_three_public", d("0.00"), d("0")),  # 因公出国（境）费决算为0.00万元
+        ("pr_three_public", d("0.00"), d("0")),  # 公务接待费支出决算为0.00万元
+    ])
     per_doc = dict(q("select d.department, count(*) from dq_rule_instance r join dim_document d using (document_id) group by 1"))
     assert per_doc["司法局"] > 500 and per_doc["财政局"] > 300
 

@@ -7,9 +7,10 @@ with documents as (
     select document_id, phase from {{ ref('stg_documents') }}
 ),
 
--- The prose of a 部门决算 restates 决算 tables (决算数 against 预算数). Only its totals are mapped
--- yet (收入支出总计, 财政拨款收入支出总计, 本年收入合计, 本年支出合计); its other sentences are not
--- compared (reading them as 预算 claims would only raise false alarms).
+-- The prose of a 部门决算 restates 决算 tables (决算数 against 预算数). Mapped: its totals (收入支出总计,
+-- 财政拨款收入支出总计, 本年收入合计, 本年支出合计), 基本支出, 一般公共预算财政拨款支出 and its
+-- 基本支出, 人员经费 / 公用经费, and the 三公 amounts stated as 年初预算为 X / 决算为 Y; its other
+-- sentences are not compared (reading them as 预算 claims would only raise false alarms).
 final_keys as (
     select claims.document_id, claims.claim_id,
         case
@@ -17,6 +18,13 @@ final_keys as (
             when claims.kind = 'total_expenditure' and claims.label like '%收入支出总计' then 'final_summary:total'
             when claims.kind = 'total_revenue' and claims.label = '本年收入合计' then 'final_summary:year_revenue'
             when claims.kind = 'total_expenditure' and claims.label = '本年支出合计' then 'final_summary:year_expenditure'
+            when claims.kind = 'expenditure_by_kind' and claims.measure in ('basic', 'project') then 'final_expenditure:' || claims.measure
+            when claims.kind = 'general_budget_total' and claims.label = '一般公共预算财政拨款支出' then 'final_general_budget:total'
+            when claims.kind = 'basic_total' then 'final_general_budget:basic'
+            when claims.kind = 'basic_part' then 'final_basic_part:' || claims.measure
+            when claims.kind = 'three_public' and claims.label like '%年初预算为' then 'final_three_public:budget:' || claims.measure
+            when claims.kind = 'three_public' and claims.label like '%决算为' and claims.label not like '%维护费%'
+                then 'final_three_public:amount:' || claims.measure
         end as target_key
     from {{ ref('stg_claims') }} as claims
     join documents using (document_id)

@@ -22,6 +22,29 @@ terms as (
         (table_kind = 'final_summary' and ((side = 'revenue' and item_key in ('total', 'year_revenue'))
                                            or (side = 'expenditure' and item_key = 'year_expenditure')))
         or (table_kind = 'final_fiscal_summary' and side = 'revenue' and item_key = 'total'))
+    union all
+    -- 部门决算: 支出决算表 合计 基本支出 / 项目支出; 一般公共预算财政拨款支出决算表 合计 and its 基本支出;
+    -- 人员经费合计 / 公用经费合计 of the 基本支出决算表; 三公 预算数 / 决算数 per item
+    select document_id, 'final_expenditure:' || measure, 1, table_id, table_kind, source_line, amount, half_unit,
+           '合计/' || column_label
+    from c where table_kind = 'final_expenditure' and row_role = 'total' and measure_group = 'kind'
+             and measure in ('basic', 'project')
+    union all
+    select document_id, 'final_general_budget:' || measure, 1, table_id, table_kind, source_line, amount, half_unit,
+           '合计/' || column_label
+    from c where table_kind = 'general_budget_by_subject' and row_role = 'total' and measure_group = 'kind'
+             and measure in ('total', 'basic')
+             and document_id in (select document_id from {{ ref('stg_documents') }} where phase = '决算')
+    union all
+    select document_id, 'final_basic_part:' || case when econ_name like '人员经费%' then 'personnel' else 'public' end,
+           1, table_id, table_kind, source_line, amount, half_unit, econ_name
+    from c where table_kind = 'final_basic_economic' and row_role = 'total'
+             and (econ_name like '人员经费%' or econ_name like '公用经费%')
+    union all
+    select document_id, 'final_three_public:' || measure || ':' || item_key, 1, table_id, table_kind, source_line,
+           amount, half_unit, item_label || '/' || measure
+    from c where table_kind = 'three_public' and measure in ('budget', 'amount')
+             and document_id in (select document_id from {{ ref('stg_documents') }} where phase = '决算')
 
     -- 收入总计
     union all
