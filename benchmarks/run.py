@@ -105,7 +105,7 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
 
     print(f"sample extraction: {bench_sample():.1f} ms (median of 50)")
-    bench_pdfs(Path(os.environ.get("BUDGET_BENCH_PDF_DIR", ROOT.parent / "shared" / "real")))
+    bench_pdfs(Path(os.environ.get("BUDGET_BENCH_PDF_DIR", ROOT / "tests" / "fixtures" / "real")))
     if args.pdf_only:
         return
 

@@ -301,7 +301,7 @@ def test_the_sensor_takes_a_pdf_and_a_scan_is_rejected_with_its_reason(tmp_path)
 
     from budget_warehouse.extract.document import extract_file
 
-    real = Path("/work/shared/real/shanghai-putuo-justice-2026-department-budget.pdf")
+    real = Path(__file__).parent / "fixtures" / "real" / "shanghai-putuo-justice-2026-department-budget.pdf"
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(real, raw / "budget.pdf")

@@ -1,6 +1,6 @@
 """PDF in: the two shared real PDFs read directly, with page and box provenance; file kinds told apart by bytes.
 
-Expected values were read by hand from the PDFs (/work/shared/real, see its SOURCES.md).
+Expected values were read by hand from the PDFs (copies in tests/fixtures/real, see its README.md).
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from budget_warehouse.extract.document import extract_bytes, extract_file
 from budget_warehouse.extract.errors import BinaryDocument, NoTextLayer, OfficeDocument
 from budget_warehouse.extract.pdf import pdf_to_text
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
-if not REAL.exists():
-    REAL = Path("/work/shared/real")
+REAL = Path(__file__).parent / "fixtures" / "real"
 BUDGET = REAL / "shanghai-putuo-justice-2026-department-budget.pdf"
 FINAL = REAL / "shanghai-putuo-finance-2024-department-final-accounts.pdf"
 

@@ -43,7 +43,7 @@ def test_a_units_own_document_has_scope_单位_and_its_own_id():
 def test_the_shared_pdfs_identity(tmp_path):
     from budget_warehouse.extract.document import extract_file
 
-    real = Path("/work/shared/real")
+    real = Path(__file__).parent / "fixtures" / "real"
     budget = extract_file(real / "shanghai-putuo-justice-2026-department-budget.pdf").meta
     final = extract_file(real / "shanghai-putuo-finance-2024-department-final-accounts.pdf").meta
     assert (budget.region, budget.department, budget.year, budget.phase, budget.scope) == ("上海市普陀区", "司法局", 2026, "预算", "部门")

@@ -15,7 +15,7 @@ import pytest
 from budget_warehouse.extract.document import extract, extract_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real"
-REAL = Path("/work/shared/real")
+REAL = FIXTURES
 BUDGET = "shanghai-putuo-justice-2026-department-budget"
 FINAL = "shanghai-putuo-finance-2024-department-final-accounts"
 

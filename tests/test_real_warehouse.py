@@ -13,7 +13,7 @@ import pytest
 from budget_warehouse.pipeline import run_ingest
 from budget_warehouse.warehouse import connect
 
-REAL = Path("/work/shared/real")
+REAL = Path(__file__).parent / "fixtures" / "real"
 
 
 @pytest.fixture(scope="module")
