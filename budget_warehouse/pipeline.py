@@ -23,10 +23,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from budget_warehouse.document_name import document_name
 from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES
 from budget_warehouse.extract.document import EXTRACTOR_VERSION, extract_file
 from budget_warehouse.extract.errors import ExtractionError
 from budget_warehouse.staging import QUARANTINE_DIR, QUARANTINE_SCHEMA, write_document, write_empty_templates
+from budget_warehouse.writer_lock import die_with_parent, writer_lock
 
 FILE_INDEX = "_files.json"  # sha256 of a file's bytes -> its document (or error): a cache, safe to delete
 
@@ -63,6 +65,7 @@ class Loaded:
     cells: int
     coverage: dict
     warnings: tuple[str, ...]
+    name: str = ""  # document_name(): region, department, year, phase (file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +117,7 @@ def _extract(args: tuple[Path, int]):
 def _parallel(fn, jobs: list, workers: int) -> Iterator:
     """``map(fn, jobs)``, over ``workers`` processes when it is worth it; results stream in order."""
     if workers > 1 and len(jobs) >= 8:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             yield from pool.map(fn, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 8))))
     else:
         yield from map(fn, jobs)
@@ -186,6 +189,10 @@ def _stage_one(args: tuple[Path, int, Path]) -> tuple:
             "document_id": doc.meta.document_id,
             "content_hash": doc.meta.content_hash,
             "title": doc.meta.title,
+            "region": doc.meta.region,
+            "department": doc.meta.department,
+            "year": doc.meta.year,
+            "phase": doc.meta.phase,
             "status": status,
             "tables": len(doc.tables),
             "cells": len(doc.cells),
@@ -208,7 +215,7 @@ def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYT
     for path in files:
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         entry = index.get(sha)
-        if entry and "content_hash" in entry and _staged_hash(layout.staging, entry["document_id"]) == entry["content_hash"]:
+        if entry and "content_hash" in entry and "phase" in entry and _staged_hash(layout.staging, entry["document_id"]) == entry["content_hash"]:
             summaries[path] = ("ok", {**entry, "status": "unchanged"})
         else:
             todo.append((path, sha))
@@ -234,10 +241,13 @@ def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYT
             warnings.append(f"{path.name}: same document ({doc['title']}) as {seen[doc['document_id']].name}; the file staged last is kept")
         seen[doc["document_id"]] = path
         _release(path, layout)
+        name = document_name(doc.get("region"), doc.get("department"), doc.get("year"), doc.get("phase"), path.name, doc["title"])
         report.loaded.append(
-            Loaded(path, doc["document_id"], doc["title"], doc["status"], doc["tables"], doc["cells"], doc["coverage"], tuple(warnings))
+            Loaded(path, doc["document_id"], doc["title"], doc["status"], doc["tables"], doc["cells"], doc["coverage"],
+                   tuple(warnings), name)
         )
     save_file_index(layout, index)
+    prune_quarantine(layout)
 
 
 def _refuse_duplicates_within_run(files: list[Path], summaries: dict[Path, tuple], layout: Layout, max_bytes: int) -> None:
@@ -261,23 +271,30 @@ def _refuse_duplicates_within_run(files: list[Path], summaries: dict[Path, tuple
 
 
 def _quarantine_key(path: Path) -> str:
-    return hashlib.sha1(path.name.encode("utf-8")).hexdigest()[:16]
+    """Keyed by the file's full path: two bad files of one name in two folders are two records."""
+    return hashlib.sha1(str(Path(path).resolve()).encode("utf-8")).hexdigest()[:16]
+
+
+def quarantine_copy(path: Path, layout: Layout) -> Path:
+    """Where the quarantined copy of ``path`` is kept: ``quarantine/<key>/<file name>``."""
+    return layout.quarantine / _quarantine_key(path) / Path(path).name
 
 
 def quarantine(
     path: Path, reason: str, message: str, layout: Layout, *, line: int | None = None, table_kind: str | None = None
 ) -> None:
-    """Copy the file aside and record why (a Parquet row that dbt loads as ``quarantine``)."""
-    layout.quarantine.mkdir(parents=True, exist_ok=True)
+    """Copy the file aside and record why (a Parquet row that dbt loads as ``dq_quarantine``)."""
     data = path.read_bytes() if path.exists() else b""
     if path.exists():
-        shutil.copy2(path, layout.quarantine / path.name)
+        copy = quarantine_copy(path, layout)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, copy)
     folder = layout.staging / QUARANTINE_DIR
     folder.mkdir(parents=True, exist_ok=True)
     record = pa.table(
         {
             "source_name": [path.name],
-            "source_path": [str(path)],
+            "source_path": [str(Path(path).resolve())],
             "content_sha256": [hashlib.sha256(data).hexdigest()],
             "reason": [reason],
             "message": [message],
@@ -297,36 +314,56 @@ def _release(path: Path, layout: Layout) -> None:
     record = layout.staging / QUARANTINE_DIR / f"{_quarantine_key(path)}.parquet"
     if record.exists():
         record.unlink()
-        (layout.quarantine / path.name).unlink(missing_ok=True)
+        shutil.rmtree(quarantine_copy(path, layout).parent, ignore_errors=True)
+
+
+def prune_quarantine(layout: Layout) -> None:
+    """Forget quarantined files that no longer exist (removed from the raw folder), and records
+    written under an older key; their copies go too."""
+    folder = layout.staging / QUARANTINE_DIR
+    for record in folder.glob("*.parquet") if folder.is_dir() else ():
+        if record.name == "_empty.parquet":
+            continue
+        source = Path(pq.read_table(record, columns=["source_path"]).column(0)[0].as_py())
+        if not source.exists() or _quarantine_key(source) != record.stem:
+            record.unlink()
+            shutil.rmtree(layout.quarantine / record.stem, ignore_errors=True)
+            (layout.quarantine / source.name).unlink(missing_ok=True)  # a copy kept by an older version
+
+
+def _remove_build(target: Path) -> None:
+    target.unlink(missing_ok=True)
+    target.with_name(target.name + ".wal").unlink(missing_ok=True)  # else DuckDB would replay it into the next build
 
 
 def build_and_publish(
     layout: Layout,
     report: IngestReport,
-    validate: Callable[[Path], object] | None = None,
+    validate: Callable[..., object] | None = None,
 ) -> None:
-    """Rebuild the warehouse into a new file, validate it, then swap it in with one rename."""
+    """Rebuild the warehouse into a new file, validate it (``validate(build file, published=warehouse)``),
+    then swap it in with one rename."""
     from budget_warehouse.dbt_runner import DbtBuildError, build_warehouse
 
     write_empty_templates(layout.staging)
     target = layout.next_build
-    target.unlink(missing_ok=True)
+    _remove_build(target)  # left by a run that was killed (we hold the writer lock)
     started = time.perf_counter()
     try:
         report.build = build_warehouse(layout.staging, target)
     except DbtBuildError as exc:
-        target.unlink(missing_ok=True)
+        _remove_build(target)
         raise PipelineError(f"dbt build failed; {layout.warehouse} is unchanged.\n{exc}") from exc
     report.timings["dbt build"] = time.perf_counter() - started
     if report.build.skipped:
-        target.unlink(missing_ok=True)
+        _remove_build(target)
         raise PipelineError(
             f"dbt skipped {len(report.build.skipped)} model(s) ({', '.join(report.build.skipped[:5])}); "
             f"an incomplete warehouse is not published, {layout.warehouse} is unchanged"
         )
     if validate is not None:
         started = time.perf_counter()
-        report.quality = validate(target)
+        report.quality = validate(target, published=layout.warehouse)
         report.timings["quality suites"] = time.perf_counter() - started
     os.replace(target, layout.warehouse)
 
@@ -337,20 +374,24 @@ def run_ingest(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int | None = None,
-    validate: Callable[[Path], object] | None = None,
+    validate: Callable[..., object] | None = None,
+    wait: bool = False,
 ) -> IngestReport:
+    """The whole job under the warehouse's writer lock (``WarehouseBusy`` when another writer holds it,
+    unless ``wait``)."""
     layout = Layout(Path(warehouse).resolve())
     layout.root.mkdir(parents=True, exist_ok=True)
     report = IngestReport(warehouse=layout.warehouse)
-    started = time.perf_counter()
     files = discover(paths)
-    stage(files, layout, max_bytes=max_bytes, workers=workers or os.cpu_count() or 1, report=report)
-    report.timings["extract"] = time.perf_counter() - started
-    if report.quarantined and not report.loaded:
-        # Nothing new can be in the warehouse: the refusals are recorded in staging and
-        # listed in dq_quarantine by the next build; the published warehouse stays as it is.
-        report.build_skipped = "every file was refused: no dbt build; the published warehouse is unchanged"
-    else:
-        build_and_publish(layout, report, validate)
-    report.timings["total"] = time.perf_counter() - started
+    with writer_lock(layout.warehouse, wait=wait):
+        started = time.perf_counter()
+        stage(files, layout, max_bytes=max_bytes, workers=workers or os.cpu_count() or 1, report=report)
+        report.timings["extract"] = time.perf_counter() - started
+        if report.quarantined and not report.loaded:
+            # Nothing new can be in the warehouse: the refusals are recorded in staging and
+            # listed in dq_quarantine by the next build; the published warehouse stays as it is.
+            report.build_skipped = "every file was refused: no dbt build; the published warehouse is unchanged"
+        else:
+            build_and_publish(layout, report, validate)
+        report.timings["total"] = time.perf_counter() - started
     return report

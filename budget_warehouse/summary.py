@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from budget_warehouse.document_name import document_name_of
 from budget_warehouse.pipeline import IngestReport
 from budget_warehouse.warehouse import connect, has_table
 
@@ -35,7 +36,7 @@ def render_summary(report: IngestReport, *, max_failures: int = 40) -> str:
     for d in report.loaded:
         cov = d.coverage
         out.append(
-            f"  {d.document_id}  {d.title or d.path.name}  [{d.status}]  {d.tables} tables, {d.cells} cells; "
+            f"  {d.document_id}  {d.name or d.title or d.path.name}  [{d.status}]  {d.tables} tables, {d.cells} cells; "
             f"numbers: {cov['tokens']} in the text, {cov['loaded']} loaded, {cov['explained']} not loaded with a reason, "
             f"{cov['unexplained']} unexplained"
         )
@@ -43,9 +44,9 @@ def render_summary(report: IngestReport, *, max_failures: int = 40) -> str:
             out.append(f"    warning: {w}")
     if report.quarantined:
         out.append("")
-        out.append("Quarantined (not loaded; copied to the quarantine folder and listed in table quarantine)")
+        out.append("Quarantined (not loaded; copied to the quarantine folder and listed in table dq_quarantine)")
         for q in report.quarantined:
-            out.append(f"  {q.path.name}: [{q.reason}] {q.message}")
+            out.append(f"  {q.path}: [{q.reason}] {q.message}")
     if report.build_skipped:
         out += ["", report.build_skipped]
     if not report.warehouse.exists():
@@ -60,8 +61,17 @@ def render_summary(report: IngestReport, *, max_failures: int = 40) -> str:
     return "\n".join(out)
 
 
+def _document_names(con) -> dict[str, str]:
+    if not has_table(con, "dim_document"):
+        return {}
+    cursor = con.execute("select * from dim_document")
+    columns = [c[0] for c in cursor.description]
+    return {row[0]: document_name_of(dict(zip(columns, row))) for row in cursor.fetchall()}
+
+
 def _quality(con, max_failures: int) -> list[str]:
     out = ["", "Accounting identities (rule instances per document)"]
+    names = _document_names(con)
     counts = con.execute(
         """
         select r.document_id, coalesce(d.title, r.document_id),
@@ -75,12 +85,12 @@ def _quality(con, max_failures: int) -> list[str]:
     ).fetchall()
     for doc_id, title, total, passed, within, errors, warns in counts:
         out.append(
-            f"  {title} ({doc_id}): {total} evaluated, {passed} passed, {within} passed within rounding tolerance, "
+            f"  {names.get(doc_id, title)} ({doc_id}): {total} evaluated, {passed} passed, {within} passed within rounding tolerance, "
             f"{errors + warns} failed ({errors} ERROR, {warns} WARN)"
         )
     failures = con.execute(
         """
-        select severity, rule_id, coalesce(d.title, r.document_id), table_kind, location, source_lines,
+        select severity, rule_id, r.document_id, table_kind, location, source_lines,
                left_label, left_value, right_label, right_value, difference
         from dq_rule_instance r left join dim_document d using (document_id)
         where status = 'fail'
@@ -90,10 +100,10 @@ def _quality(con, max_failures: int) -> list[str]:
     if failures:
         out.append("")
         out.append("Failures (document, rule, where, both sides, difference)")
-    for sev, rule, title, table_kind, location, lines, llab, lval, rlab, rval, diff in failures[:max_failures]:
+    for sev, rule, doc_id, table_kind, location, lines, llab, lval, rlab, rval, diff in failures[:max_failures]:
         where = " / ".join(str(x) for x in (table_kind, location) if x)
         at = f" lines {','.join(map(str, lines))}" if lines else ""
-        out.append(f"  {sev:5} {rule}  {title}  {where}{at}")
+        out.append(f"  {sev:5} {rule}  {names.get(doc_id, doc_id)}  {where}{at}")
         out.append(f"        {llab} = {_amount(lval)}  vs  {rlab} = {_amount(rval)}  difference {_amount(diff)}")
     if len(failures) > max_failures:
         out.append(f"  … and {len(failures) - max_failures} more: budget-warehouse query \"select * from dq_rule_instance where status = 'fail'\"")

@@ -26,8 +26,9 @@ writer while it runs), then the Great Expectations suites
 (``budget_warehouse.quality.run.validate_warehouse``, which writes
 ``dq_check_result`` into that file), then swaps it in with ``os.replace``.
 A run that fails or is killed before the swap leaves the published warehouse
-as it was; readers open it read-only. Builds are serialised by a lock file in
-the warehouse folder. dbt's events are yielded after the swap, so "materialized"
+as it was; readers open it read-only. Every write (staging, build) holds the
+warehouse's writer lock (``budget_warehouse.writer_lock``), shared with the command
+line, waiting for its turn. dbt's events are yielded after the swap, so "materialized"
 in the UI means "published". A subset of the dbt models (e.g. one model picked
 in the UI) is built on a copy of the published warehouse, so the other tables
 stay. A build file left by a killed run is removed by the next build.
@@ -41,11 +42,9 @@ downstream dbt assets) does the same through the backfill daemon: one run
 for all partitions (``BackfillPolicy.single_run``), then one dbt run.
 """
 
-import fcntl
 import os
 import shutil
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +71,7 @@ from budget_warehouse.dbt_runner import environment
 from budget_warehouse.quality.published import QUALITY_TABLE
 from budget_warehouse.pipeline import IngestReport, Loaded, stage
 from budget_warehouse.staging import write_empty_templates
+from budget_warehouse.writer_lock import writer_lock
 from pipelines.resources import DBT_PROJECT_DIR, BudgetWarehouseResource, dbt_executable, file_partition_key
 
 DOCUMENTS = "documents"
@@ -88,6 +88,7 @@ def document_metadata(loaded: Loaded) -> dict[str, Any]:
     accounted = cov["loaded"] + cov["explained"]
     return {
         "document_id": loaded.document_id,
+        "document": loaded.name,
         "title": loaded.title,
         "source_file": MetadataValue.path(str(loaded.path)),
         "status": loaded.status,  # new | changed | unchanged
@@ -103,11 +104,11 @@ def document_metadata(loaded: Loaded) -> dict[str, Any]:
 
 
 def documents_table(report: IngestReport) -> str:
-    lines = ["| document | title | file | status | tables | cells | numbers | unexplained |", "|---|---|---|---|---|---|---|---|"]
+    lines = ["| document id | document | status | tables | cells | numbers | unexplained |", "|---|---|---|---|---|---|---|"]
     for d in report.loaded:
         cov = d.coverage
         lines.append(
-            f"| {d.document_id} | {d.title} | {d.path.name} | {d.status} | {d.tables} | {d.cells} "
+            f"| {d.document_id} | {d.name} | {d.status} | {d.tables} | {d.cells} "
             f"| {cov['tokens']} | {cov['unexplained']} |"
         )
     return "\n".join(lines)
@@ -117,7 +118,7 @@ def quarantine_table(report: IngestReport) -> str:
     if not report.quarantined:
         return "none"
     lines = ["| file | reason | message |", "|---|---|---|"]
-    lines += [f"| {q.path.name} | {q.reason} | {q.message.replace('|', '/')} |" for q in report.quarantined]
+    lines += [f"| {q.path} | {q.reason} | {q.message.replace('|', '/')} |" for q in report.quarantined]
     return "\n".join(lines)
 
 
@@ -125,7 +126,8 @@ def _stage(files: list[Path], budget: BudgetWarehouseResource) -> IngestReport:
     layout = budget.layout
     layout.root.mkdir(parents=True, exist_ok=True)
     report = IngestReport(warehouse=layout.warehouse)
-    stage(files, layout, max_bytes=budget.max_bytes, workers=budget.worker_count, report=report)
+    with writer_lock(layout.warehouse, wait=True):
+        stage(files, layout, max_bytes=budget.max_bytes, workers=budget.worker_count, report=report)
     return report
 
 
@@ -144,7 +146,7 @@ def raw_documents(
 
     Registers each document as a ``documents`` partition and records a
     ``staged_document`` materialization for it. Files the extractor rejects
-    are quarantined (folder + ``quarantine`` table) and the rest load.
+    are quarantined (folder + ``dq_quarantine`` table) and the rest load.
     """
     files = budget.resolve_files(config.files) if config.files else budget.raw_files()
     report = _stage(files, budget)
@@ -211,7 +213,7 @@ def staged_document(context: AssetExecutionContext, budget: BudgetWarehouseResou
     ]
     problems += [
         f"{q.path.name}: quarantined ({q.reason}): {q.message} — copied to {budget.layout.quarantine} and "
-        "listed in the warehouse table quarantine"
+        "listed in the warehouse table dq_quarantine"
         for q in report.quarantined
     ]
     loaded = {d.document_id: d for d in report.loaded}
@@ -303,18 +305,6 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
 translator = BudgetDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-@contextmanager
-def _build_lock(path: Path) -> Iterator[None]:
-    """One build at a time per warehouse (runs launched close together wait for each other)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _remove_database(path: Path) -> None:
     path.unlink(missing_ok=True)
     path.with_name(path.name + ".wal").unlink(missing_ok=True)
@@ -362,7 +352,7 @@ def budget_dbt(context: AssetExecutionContext, dbt: DbtCliResource, budget: Budg
     target = warehouse.with_name(f"{warehouse.stem}.next-{context.run.run_id[:8]}{warehouse.suffix}")
     subset = context.is_subset
 
-    with _build_lock(layout.root / ".build.lock"):
+    with writer_lock(warehouse, wait=True):  # runs launched close together (or a CLI ingest) wait their turn
         for stale in warehouse.parent.glob(f"{warehouse.stem}.next-*{warehouse.suffix}"):
             _remove_database(stale)  # left by a run that was killed (we hold the lock: no build is running)
         invocation = None
@@ -393,7 +383,7 @@ def budget_dbt(context: AssetExecutionContext, dbt: DbtCliResource, budget: Budg
             if budget.run_quality:
                 from budget_warehouse.quality.run import validate_warehouse
 
-                quality = validate_warehouse(target, run_id=context.run.run_id)
+                quality = validate_warehouse(target, run_id=context.run.run_id, published=warehouse)
                 context.log.info(quality.summary())
             os.replace(target, warehouse)
         except BaseException:

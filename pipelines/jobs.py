@@ -2,7 +2,8 @@
 
 - ``ingest_job``: every document of the raw folder → staging → dbt build →
   quality suites → publish → family checks, in one run (``raw_documents``
-  stages the folder and registers the partitions; see ``pipelines.assets``).
+  stages the folder and registers the partitions; see ``pipelines.assets``) →
+  the report (``report_site``).
   Its ``raw_documents`` config may name files (the sensor's runs do);
   without it the whole folder is taken.
 - ``warehouse_job``: dbt build + quality + publish + checks over what is
@@ -16,19 +17,20 @@ from __future__ import annotations
 from dagster import AssetSelection, DefaultScheduleStatus, ScheduleDefinition, define_asset_job
 
 from pipelines.assets import budget_dbt, documents_partitions, raw_documents, staged_document
+from pipelines.report import report_site
 
-dbt_selection = AssetSelection.assets(budget_dbt)
+publish_selection = AssetSelection.assets(budget_dbt) | AssetSelection.assets(report_site)  # the report after each publish
 
 ingest_job = define_asset_job(
     "ingest_job",
-    selection=AssetSelection.assets(raw_documents) | dbt_selection,
+    selection=AssetSelection.assets(raw_documents) | publish_selection,
     description="Ingest every document of the raw folder (or the files the config names), rebuild, check and "
     "publish the warehouse, in one run.",
 )
 
 warehouse_job = define_asset_job(
     "warehouse_job",
-    selection=dbt_selection,
+    selection=publish_selection,
     description="Rebuild, check and publish the warehouse from the staging folder as it is.",
 )
 

@@ -69,9 +69,10 @@ class BudgetWarehouseResource(ConfigurableResource):
     max_bytes: int = Field(default=DEFAULT_MAX_BYTES, description="Larger files are quarantined.")
     workers: int = Field(default=0, description="Extraction processes; 0 = one per core.")
     alerts_config: str = Field(
-        default="alerts.toml",
-        description="Alert channels (TOML, see alerts.example.toml). When the file does not exist: log + "
-        "JSON lines at <warehouse folder>/alerts.jsonl.",
+        default="",
+        description="Alert channels (TOML, see alerts.example.toml); a file named here must exist. Empty: "
+        "$BUDGET_ALERTS_CONFIG, else the repository's alerts.toml when it exists, else log + JSON lines at "
+        "<warehouse folder>/alerts.jsonl.",
     )
     run_quality: bool = Field(default=True, description="Run the Great Expectations suites before publishing.")
 
@@ -98,14 +99,10 @@ class BudgetWarehouseResource(ConfigurableResource):
         return self.layout.root / "alerts.jsonl"
 
     def alert_settings(self):
-        """Channels from ``alerts_config`` when that file exists, else log + JSON lines."""
-        from budget_warehouse.alerts import load_alert_settings
+        """Channels from the resolved config (``alerts.resolve_config``); ``AlertConfigError`` when it is wrong."""
+        from budget_warehouse.alerts import load_alert_settings, resolve_config
 
-        config = Path(self.alerts_config) if self.alerts_config else None
-        return load_alert_settings(
-            config if config is not None and config.exists() else None,
-            default_jsonl_path=self.alerts_jsonl_path,
-        )
+        return load_alert_settings(resolve_config(self.alerts_config or None), default_jsonl_path=self.alerts_jsonl_path)
 
     # -- raw files -------------------------------------------------------------
 

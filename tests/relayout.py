@@ -10,18 +10,8 @@ from __future__ import annotations
 import html
 import re
 
-
-def _runs(lines: list[str]) -> list[tuple[int, int]]:
-    """(start, end) index ranges of consecutive tab-separated lines (no HTML inside)."""
-    runs, start = [], None
-    for i, line in enumerate(lines + [""]):
-        is_row = "\t" in line and line.strip() and "<table" not in line
-        if is_row and start is None:
-            start = i
-        elif not is_row and start is not None:
-            runs.append((start, i))
-            start = None
-    return runs
+from budget_warehouse.corpus.converters import as_layout, as_markdown
+from budget_warehouse.corpus.converters import tab_runs as _runs
 
 
 def _html_table(rows: list[str]) -> str:
@@ -45,8 +35,9 @@ def tab_rows_to_html(text: str, *, keep_rows: bool = False) -> str:
     return "\n".join(out)
 
 
-def page_breaks(text: str, *, page_number: bool = True) -> str:
-    """Cut every run of at least six tab rows in the middle by a page break."""
+def page_breaks(text: str, *, page_number: bool = True, feed: bool = False) -> str:
+    """Cut every run of at least six tab rows in the middle by a page break (feed: the next
+    page's first line starts with a page feed, as pdftotext writes it)."""
     lines = text.split("\n")
     out, last, page = [], 0, 10
     for start, end in _runs(lines):
@@ -56,6 +47,8 @@ def page_breaks(text: str, *, page_number: bool = True) -> str:
             out += ["", str(page), ""] if page_number else ["", ""]
             page += 1
             last = middle
+            if feed:
+                lines[middle] = "\f" + lines[middle]
     out += lines[last:]
     return "\n".join(out)
 
@@ -103,3 +96,13 @@ def reorder_tables(text: str) -> str:
     chunks = [lines[a:b] for a, b in zip(heads, heads[1:] + [part3])]
     body = [line for chunk in reversed(chunks) for line in chunk + [""]]
     return "\n".join(lines[: heads[0]] + body + lines[part3:])
+
+
+def markdown_tables(text: str) -> str:
+    """Every run of tab rows as a markdown pipe table (pymupdf4llm, marker)."""
+    return "\n".join(as_markdown(text.split("\n")))
+
+
+def space_aligned(text: str) -> str:
+    """Every run of tab rows as space-aligned columns (pdftotext -layout)."""
+    return "\n".join(as_layout(text.split("\n")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import socket
@@ -480,15 +481,15 @@ def test_state_across_three_runs_new_then_quiet_then_resolved(tmp_path):
     passing = project_total_finding(instance_key="passes", status="pass_within_tolerance")
 
     run1 = run_alerts([a, b, passing], state_path=state_path, channels=[recorder], backoff_seconds=0)
-    assert [(e.kind, e.finding.instance_key) for e in run1.events] == [("new", a.instance_key), ("new", b.instance_key)]
-    assert run1.state_saved and AlertState.load(state_path).failing_keys == {a.instance_key, b.instance_key}
+    assert [(e.kind, e.finding.alert_key) for e in run1.events] == [("new", a.alert_key), ("new", b.alert_key)]
+    assert AlertState.load(state_path).failing_keys == {a.alert_key, b.alert_key}
 
     # run 2: same failures (b's evidence changed a little): nothing is sent
     b2 = revenue_total_finding(right=Decimal("8599.53"))
     run2 = run_alerts([a, b2], state_path=state_path, channels=[recorder], backoff_seconds=0)
     assert run2.events == [] and len(recorder.batches) == 1
-    assert [f.instance_key for f in run2.diff.still_failing] == [a.instance_key, b.instance_key]
-    assert AlertState.load(state_path).last_evidence(b.instance_key).right == Decimal("8599.53")
+    assert [f.alert_key for f in run2.diff.still_failing] == [a.alert_key, b.alert_key]
+    assert AlertState.load(state_path).last_evidence(b.alert_key).right == Decimal("8599.53")
 
     # run 3: b no longer fails -> one "resolved" event carrying b's last evidence
     run3 = run_alerts([a], state_path=state_path, channels=[recorder], backoff_seconds=0)
@@ -498,16 +499,17 @@ def test_state_across_three_runs_new_then_quiet_then_resolved(tmp_path):
     assert "8599.53" in event.render_text() and "no longer fails" in event.render_text()
 
     state = json.loads(state_path.read_text(encoding="utf-8"))
-    assert list(state["failing"]) == [a.instance_key]
-    assert state["failing"][a.instance_key]["finding"]["difference"] == "-20.00"
+    assert list(state["failing"]) == [a.alert_key]
+    assert state["failing"][a.alert_key]["finding"]["difference"] == "-20.00"
     assert [p.name for p in state_path.parent.iterdir()] == ["alert_state.json"]  # no temporary files left
 
 
 def test_diff_findings_with_key_set_state_file_and_document_scope(tmp_path):
     a = project_total_finding()
     other_doc = project_total_finding(instance_key="other|k", document_id="another-doc-2019-预算")
-    diff = diff_findings({a.instance_key, "gone"}, [a, project_total_finding(instance_key="brand-new")])
-    assert [f.instance_key for f in diff.new] == ["brand-new"]
+    brand_new = project_total_finding(instance_key="brand-new", row_label="其他")
+    diff = diff_findings({a.alert_key, "gone"}, [a, brand_new])
+    assert [f.alert_key for f in diff.new] == [brand_new.alert_key]
     assert diff.resolved == ["gone"] and diff.still_failing == [a]
 
     state = AlertState(tmp_path / "state.json")
@@ -515,25 +517,109 @@ def test_diff_findings_with_key_set_state_file_and_document_scope(tmp_path):
     state.save()
     # this run checked only DOC_ID and found nothing: only DOC_ID's instance is resolved
     diff = diff_findings(tmp_path / "state.json", [], documents={DOC_ID})
-    assert diff.resolved == [a.instance_key]
+    assert diff.resolved == [a.alert_key]
     with pytest.raises(ValueError, match="documents"):
         diff_findings({"k"}, [], documents={DOC_ID})
 
 
-def test_state_is_kept_when_every_channel_failed(tmp_path):
-    class Down:
-        name = "down"
+class Switchable(Recorder):
+    """A channel that can be down (raises) or up (records)."""
 
-        def send(self, events):
-            raise ConnectionError("no route")
+    def __init__(self, name, up=True):
+        super().__init__()
+        self.name, self.up = name, up
 
+    def send(self, events):
+        if not self.up:
+            raise ConnectionError(f"{self.name} is down")
+        super().send(events)
+
+
+def test_a_channel_that_was_down_gets_exactly_what_it_missed_and_the_other_nothing_twice(tmp_path):
     state_path = tmp_path / "state.json"
-    run = run_alerts([project_total_finding()], state_path=state_path, channels=[Down()], retries=1,
-                     backoff_seconds=0)
-    assert not run.state_saved and run.report.failed[0].attempts == 2 and not state_path.exists()
+    webhook, email = Switchable("webhook", up=False), Switchable("email")
+    a, b = project_total_finding(), revenue_total_finding()
+    run1 = run_alerts([a, b], state_path=state_path, channels=[webhook, email], retries=1, backoff_seconds=0)
+    assert [f.channel for f in run1.report.failed] == ["webhook"] and run1.report.failed[0].attempts == 2
+    assert [[e.finding for e in batch] for batch in email.batches] == [[a, b]]
+    assert webhook.batches == []
+
+    # webhook back up, nothing changed in the warehouse: the webhook gets both, the e-mail nothing
+    webhook.up = True
+    run2 = run_alerts([a, b], state_path=state_path, channels=[webhook, email], backoff_seconds=0)
+    assert run2.report.ok and run2.events == []
+    [batch] = webhook.batches
+    assert sorted((e.kind, e.finding.alert_key) for e in batch) == sorted([("new", a.alert_key), ("new", b.alert_key)])
+    assert len(email.batches) == 1
+
+    # b resolved while the e-mail is down: the webhook is told now, the e-mail on the run after
+    email.up = False
+    run_alerts([a], state_path=state_path, channels=[webhook, email], retries=0, backoff_seconds=0)
+    assert [(e.kind, e.finding) for e in webhook.batches[-1]] == [("resolved", b)]
+    email.up = True
+    run_alerts([a], state_path=state_path, channels=[webhook, email], backoff_seconds=0)
+    assert [(e.kind, e.finding) for e in email.batches[-1]] == [("resolved", b)]
+    assert len(webhook.batches) == 2  # nothing twice
+    run_alerts([a], state_path=state_path, channels=[webhook, email], backoff_seconds=0)
+    assert (len(webhook.batches), len(email.batches)) == (2, 2)
+    state = json.loads(state_path.read_text(encoding="utf-8"))
+    assert state["resolved"] == {} and state["channels"] == {"email": [a.alert_key], "webhook": [a.alert_key]}
+
+
+def test_nothing_is_marked_for_a_channel_that_never_took_the_events(tmp_path):
+    state_path = tmp_path / "state.json"
+    down = Switchable("down", up=False)
+    run = run_alerts([project_total_finding()], state_path=state_path, channels=[down], retries=1, backoff_seconds=0)
+    assert run.report.failed[0].events == 1 and "kept for the next run" in run.report.summary()
+    assert json.loads(state_path.read_text(encoding="utf-8"))["channels"] == {"down": []}
+    down.up = True
+    rerun = run_alerts([project_total_finding()], state_path=state_path, channels=[down], backoff_seconds=0)
+    assert [e.kind for e in down.batches[0]] == ["new"] and rerun.report.ok
+
+
+def test_an_unchanged_break_in_a_document_that_gained_a_line_raises_nothing(tmp_path):
+    state_path = tmp_path / "state.json"
     recorder = Recorder()
-    rerun = run_alerts([project_total_finding()], state_path=state_path, channels=[recorder], backoff_seconds=0)
-    assert [e.kind for e in rerun.events] == ["new"] and rerun.state_saved
+    # the prose claim's location names its line and claim ordinal; one line added above moves both
+    claim = project_total_finding(
+        instance_key=f"pr_project_total_vs_tables|{DOC_ID}|line 483 «共涉及财政拨款资金» (c053)",
+        rule_id="pr_project_total_vs_tables", family="prose", table_id="t04",
+        row_label="line 483 «共涉及财政拨款资金» (c053)", source_lines=(280, 483),
+    )
+    moved = project_total_finding(
+        instance_key=f"pr_project_total_vs_tables|{DOC_ID}|line 484 «共涉及财政拨款资金» (c054)",
+        rule_id="pr_project_total_vs_tables", family="prose", table_id="t04",
+        row_label="line 484 «共涉及财政拨款资金» (c054)", source_lines=(281, 484),
+    )
+    assert claim.alert_key == moved.alert_key == f"pr_project_total_vs_tables|{DOC_ID}|t04|«共涉及财政拨款资金»||"
+    run_alerts([claim], state_path=state_path, channels=[recorder], backoff_seconds=0)
+    run2 = run_alerts([moved], state_path=state_path, channels=[recorder], backoff_seconds=0)
+    assert run2.events == [] and len(recorder.batches) == 1
+    assert AlertState.load(state_path).last_evidence(claim.alert_key).source_lines == (281, 484)
+    # two claims with the same words are two findings, told apart by their order in the text
+    twin = dataclasses.replace(moved, instance_key=moved.instance_key + "x", source_lines=(600,), alert_key="")
+    run3 = run_alerts([twin, moved], state_path=state_path, channels=[recorder], backoff_seconds=0)
+    assert [(e.kind, e.finding.alert_key) for e in run3.events] == [("new", claim.alert_key + " #2")]
+
+
+def test_a_version_1_state_file_is_migrated_without_re_sending(tmp_path):
+    state_path = tmp_path / "state.json"
+    old = project_total_finding(
+        instance_key=f"pr_project_total_vs_tables|{DOC_ID}|line 483 «共涉及财政拨款资金» (c053)",
+        rule_id="pr_project_total_vs_tables", family="prose", table_id="t04",
+        row_label="line 483 «共涉及财政拨款资金» (c053)",
+    )
+    v1 = old.to_dict()
+    del v1["alert_key"]  # version 1 did not have it
+    state_path.write_text(json.dumps({"version": 1, "updated_at": "2026-01-01T00:00:00+00:00", "failing": {
+        old.instance_key: {"first_seen": "2026-01-01T00:00:00+00:00", "last_seen": "2026-01-01T00:00:00+00:00",
+                           "finding": v1}}}, ensure_ascii=False), encoding="utf-8")
+    log_channel, jsonl = Recorder(), Switchable("jsonl")
+    run = run_alerts([old], state_path=state_path, channels=[log_channel, jsonl], backoff_seconds=0)
+    assert run.events == [] and log_channel.batches == [] and jsonl.batches == []  # v1 told every channel
+    state = json.loads(state_path.read_text(encoding="utf-8"))
+    assert state["version"] == 2 and state["failing"][old.alert_key]["first_seen"] == "2026-01-01T00:00:00+00:00"
+    assert state["channels"] == {"jsonl": [old.alert_key], "recorder": [old.alert_key]}
 
 
 def test_unreadable_state_file_is_a_clear_error(tmp_path):

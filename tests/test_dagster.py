@@ -26,6 +26,7 @@ from dagster import (
     materialize,
 )
 
+from budget_warehouse.pipeline import quarantine_copy
 from pipelines import definitions as location
 from pipelines.assets import DOCUMENTS, staged_document
 from pipelines.checks import QUALITY_ASSET, check_name, read_findings
@@ -124,7 +125,11 @@ def test_sensor_run_builds_and_publishes_the_warehouse(built):
         assert con.execute("select count(*) from fct_expenditure").fetchone()[0] > 0
         assert con.execute("select count(*) from dq_check_result").fetchone()[0] > 0
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert {"raw_documents", "staged_document", "dim_document", "fct_expenditure", "dq_rule_instance"} <= materialized
+    assert {"raw_documents", "staged_document", "dim_document", "fct_expenditure", "dq_rule_instance",
+            "report_site"} <= materialized
+    # the report, written after the publish, shows the published document
+    assert (warehouse.parent / "report" / "documents" / f"{SAMPLE_ID}.html").exists()
+    assert "晋江市工信部门预算" in (warehouse.parent / "report" / "index.html").read_text(encoding="utf-8")
     # the document's partition exists and is materialized, with its own metadata
     instance = built["instance"]
     assert instance.get_dynamic_partitions(DOCUMENTS) == [SAMPLE_ID]
@@ -133,6 +138,7 @@ def test_sensor_run_builds_and_publishes_the_warehouse(built):
     meta = staged.materialization.metadata
     assert staged.partition == SAMPLE_ID
     assert meta["document_id"].value == SAMPLE_ID and meta["status"].value == "new"
+    assert meta["document"].value == "晋江市工信部门 2019 预算 (000_7ecefe3468064f3a.txt)"  # named as in the summary and alerts
     assert meta["tables"].value > 0 and meta["cells"].value > 0 and meta["numbers_in_text"].value > 0
 
 
@@ -149,7 +155,7 @@ def test_family_checks_report_the_samples_breaks(built):
     # the listed projects (7845) against the tables' project expenditure
     listed = [r for r in rows if r["rule"] == "pr_project_list_vs_tables"]
     assert listed and listed[0]["left"].endswith("= 7845.00")
-    assert listed[0]["document"].startswith("晋江市工信部门预算") and listed[0]["lines"]
+    assert listed[0]["document"].startswith("晋江市工信部门 2019 预算 (000_7ecefe3468064f3a.txt)") and listed[0]["lines"]
     assert Decimal(listed[0]["difference"]) != 0
     assert "pr_project_list_vs_tables" in prose.metadata["evidence"].value
     sanity = evaluations[check_name("sanity")]  # the impossible stated decrease is a WARN rule
@@ -168,6 +174,36 @@ def test_one_partition_from_the_cli_path(built):
     assert meta["coverage_pct"].value > 0
 
 
+def test_a_dagster_staging_step_waits_for_the_cli_writer(tmp_path):
+    """One writer at a time across paths: a staging step waits while another process holds the lock."""
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from pipelines.assets import raw_documents
+    from test_operations import HOLD
+
+    (tmp_path / "raw").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "raw" / "a.txt")
+    budget = _budget(tmp_path)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(budget.layout.warehouse)], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        done = {}
+        step = threading.Thread(target=lambda: done.setdefault("result", materialize(
+            [raw_documents], instance=DagsterInstance.ephemeral(), resources={"budget": budget})))
+        step.start()
+        time.sleep(3)
+        assert step.is_alive() and not budget.layout.staging.exists()  # waiting, nothing written
+    finally:
+        holder.kill()
+        holder.wait()
+    step.join(600)
+    assert done["result"].success and (budget.layout.staging / SAMPLE_ID).is_dir()
+
+
 def test_a_rejected_file_fails_its_partition_with_the_reason(tmp_path):
     (tmp_path / "raw").mkdir()
     (tmp_path / "raw" / "empty.txt").write_bytes(b"")
@@ -184,7 +220,7 @@ def test_a_rejected_file_fails_its_partition_with_the_reason(tmp_path):
     [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     message = failure.step_failure_data.user_failure_data.description
     assert "empty.txt" in message and "quarantined (empty)" in message and "file is empty" in message
-    assert (budget.layout.quarantine / "empty.txt").exists()
+    assert quarantine_copy(budget.raw_path / "empty.txt", budget.layout).exists()
 
 
 # -- raw folder sensor --------------------------------------------------------------
@@ -258,6 +294,7 @@ def _alert_lines(path: Path) -> list[dict]:
 
 def test_alert_sensor_sends_each_new_failure_once(built):
     budget = built["budget"]
+    Path(budget.alerts_config).write_text('[[channels]]\ntype = "log"\n[[channels]]\ntype = "jsonl"\n', encoding="utf-8")
     jsonl = budget.alerts_jsonl_path
     findings = read_findings(budget.layout.warehouse).findings
     assert findings
@@ -293,7 +330,19 @@ def test_a_channel_that_is_down_never_fails_the_alert_sensor(built, tmp_path, mo
     context = build_sensor_context(instance=built["instance"], resources={"budget": budget})
     alert_sensor(context)  # does not raise
     assert _alert_lines(budget.alerts_jsonl_path)  # the other channel got the alerts
-    assert context.cursor  # one channel took them: the state is saved, the cursor moves
+    assert not context.cursor  # the webhook has a backlog: the next tick sends it (and only it) again
+    state = json.loads(budget.alert_state_path.read_text(encoding="utf-8"))
+    assert state["channels"]["webhook:generic"] == [] and len(state["channels"]["jsonl:alerts.jsonl"]) == len(state["failing"])
+
+
+def test_an_alert_config_typo_is_one_error_line_and_nothing_is_marked(built, tmp_path):
+    budget = _budget(tmp_path)  # names tmp_path/alerts.toml, which does not exist
+    budget.layout.root.mkdir(parents=True)
+    shutil.copy(built["budget"].layout.warehouse, budget.layout.warehouse)
+    context = build_sensor_context(instance=built["instance"], resources={"budget": budget})
+    result = alert_sensor(context)  # does not raise
+    assert "alerts not sent" in result.skip_message and "does not exist" in result.skip_message
+    assert not budget.alert_state_path.exists() and not context.cursor
 
 
 def test_the_sensor_takes_a_pdf_and_a_scan_is_rejected_with_its_reason(tmp_path):

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from budget_warehouse.pipeline import Layout, PipelineError, run_ingest
+from budget_warehouse.pipeline import Layout, PipelineError, quarantine_copy, run_ingest
 from budget_warehouse.warehouse import connect
 
 MAX_BYTES = 300_000
@@ -70,7 +70,7 @@ def test_bad_input_is_quarantined_with_a_clear_error(batch, name, reason, words)
     assert found[0].reason == reason
     assert name in found[0].message and words in found[0].message
     layout = Layout(warehouse.resolve())
-    assert (layout.quarantine / name).read_bytes() == (raw / name).read_bytes()
+    assert quarantine_copy(raw / name, layout).read_bytes() == (raw / name).read_bytes()
     with connect(warehouse) as con:
         row = con.execute("select reason, message from dq_quarantine where source_name = ?", [name]).fetchone()
     assert row[0] == reason and words in row[1]
@@ -158,4 +158,4 @@ def test_a_run_where_every_file_is_refused_builds_nothing(tmp_path, monkeypatch)
     assert {q.path.name: q.reason for q in report.quarantined} == {"scan.pdf": "no_text_layer", "legacy.doc": "office_document"}
     assert report.build is None and "no dbt build" in report.build_skipped
     assert not (tmp_path / "wh" / "budget.duckdb").exists()
-    assert (tmp_path / "wh" / "quarantine" / "scan.pdf").exists()
+    assert quarantine_copy(raw / "scan.pdf", Layout((tmp_path / "wh" / "budget.duckdb").resolve())).exists()

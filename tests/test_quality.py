@@ -132,7 +132,7 @@ def test_sample_breaks_are_reported_with_evidence(validated):
     assert stated["source_lines"] == [280, 483]
     assert stated["line_texts"][1] == "共涉及财政拨款资金 7845 万元。"
     assert "7,387.00" in stated["line_texts"][0]
-    assert stated["document_id"] == doc_id and stated["document_name"] == "晋江市工信部门预算"
+    assert stated["document_id"] == doc_id and stated["document_name"] == "晋江市工信部门 2019 预算 (000_7ecefe3468064f3a.txt)"
     assert stated["table_kind"] == "fiscal_summary" and stated["table_id"] == "t04"
 
     # 与上年相比支出减少 185.8%: a WARN sanity rule.

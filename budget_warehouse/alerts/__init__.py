@@ -2,7 +2,7 @@
 
 Plain Python, no Dagster. A scheduler calls, once per check run::
 
-    settings = load_alert_settings(config_path_or_None, default_jsonl_path=warehouse / "alerts.jsonl")
+    settings = load_alert_settings(resolve_config(config_path_or_None), default_jsonl_path=warehouse / "alerts.jsonl")
     run = run_alerts(findings, state_path=warehouse / "alert_state.json", channels=settings.channels,
                      retries=settings.retries, backoff_seconds=settings.backoff_seconds)
     run.report.failed  # channels still down after retries (never raised)
@@ -24,7 +24,13 @@ from budget_warehouse.alerts.channels import (
     PermanentChannelError,
     WebhookChannel,
 )
-from budget_warehouse.alerts.config import AlertConfigError, AlertSettings, load_alert_config, load_alert_settings
+from budget_warehouse.alerts.config import (
+    AlertConfigError,
+    AlertSettings,
+    load_alert_config,
+    load_alert_settings,
+    resolve_config,
+)
 from budget_warehouse.alerts.dispatch import (
     AlertRun,
     ChannelDelivery,
@@ -61,6 +67,7 @@ __all__ = [
     "load_alert_config",
     "load_alert_settings",
     "normalize_decimal",
+    "resolve_config",
     "run_alerts",
     "to_decimal",
 ]

@@ -20,6 +20,9 @@ from budget_warehouse.alerts.channels import Channel, EmailChannel, JsonLinesCha
 
 DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF_SECONDS = 2.0
+CONFIG_ENV = "BUDGET_ALERTS_CONFIG"
+# Absolute, so a job started from any folder (cron) finds the same file: the repository's alerts.toml.
+DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "alerts.toml"
 
 
 class AlertConfigError(ValueError):
@@ -31,6 +34,20 @@ class AlertSettings:
     channels: list[Channel]
     retries: int = DEFAULT_RETRIES
     backoff_seconds: float = DEFAULT_BACKOFF_SECONDS
+
+
+def resolve_config(
+    explicit: str | os.PathLike[str] | None, environ: Mapping[str, str] | None = None
+) -> Path | None:
+    """Which config file to read: ``explicit``, else ``$BUDGET_ALERTS_CONFIG``, else ``DEFAULT_CONFIG`` when it
+    exists; None means the default channels. A file named explicitly or by the variable must exist (loading it
+    raises ``AlertConfigError`` otherwise): a typo is an error, never a silent fall-back."""
+    environ = os.environ if environ is None else environ
+    if explicit:
+        return Path(explicit).absolute()
+    if environ.get(CONFIG_ENV):
+        return Path(environ[CONFIG_ENV]).absolute()
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
 
 
 def load_alert_config(

@@ -1,7 +1,7 @@
 """Send events to every channel, retrying each with backoff; never raise for a channel that is down.
 
 ``run_alerts`` is the one call for a scheduler (e.g. the Dagster sensor): load
-the state, diff, dispatch, save.
+the state, diff, send each channel what it has not been told, save.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 class ChannelDelivery:
     channel: str
     attempts: int
+    events: int = 0
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class ChannelFailure:
     error: str  # the last error, e.g. "ChannelError: cannot reach webhook: [Errno 111] Connection refused"
     attempts: int
     permanent: bool  # True when the channel said a retry cannot help (retries were cut short)
+    events: int = 0  # kept for the next run
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,47 @@ class DispatchReport:
     def summary(self) -> str:
         parts = [f"{self.events} event(s)"]
         if self.delivered:
-            parts.append("delivered to " + ", ".join(d.channel for d in self.delivered))
+            parts.append("delivered to " + ", ".join(f"{d.channel} ({d.events})" for d in self.delivered))
         for f in self.failed:
-            parts.append(f"FAILED {f.channel} after {f.attempts} attempt(s): {f.error}")
+            parts.append(f"FAILED {f.channel} after {f.attempts} attempt(s), {f.events} event(s) kept for the next run: {f.error}")
         return "; ".join(parts)
+
+
+def deliver(
+    channel: Channel,
+    events: Sequence[AlertEvent],
+    retries: int = 3,
+    backoff_seconds: float = 2.0,
+    backoff_factor: float = 2.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ChannelDelivery | ChannelFailure:
+    """Send ``events`` to one channel, retrying with backoff; never raises for the channel's failure.
+
+    A failing channel is tried again up to ``retries`` times (so at most
+    ``retries + 1`` attempts), waiting ``backoff_seconds``, then that times
+    ``backoff_factor``, and so on. A ``PermanentChannelError`` stops the
+    retries at once.
+    """
+    if retries < 0 or backoff_seconds < 0:
+        raise ValueError("retries and backoff_seconds must be >= 0")
+    name = getattr(channel, "name", type(channel).__name__)
+    delay = backoff_seconds
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            channel.send(events)
+        except Exception as exc:  # noqa: BLE001 - a channel must never stop the others
+            error = f"{type(exc).__name__}: {exc}"
+            permanent = isinstance(exc, PermanentChannelError)
+            if permanent or attempt > retries:
+                log.error("alert channel %s failed after %d attempt(s): %s", name, attempt, error)
+                return ChannelFailure(name, error, attempt, permanent, len(events))
+            log.warning("alert channel %s attempt %d failed (%s); retrying in %.3gs", name, attempt, error, delay)
+            sleep(delay)
+            delay *= backoff_factor
+        else:
+            return ChannelDelivery(name, attempt, len(events))
 
 
 def dispatch(
@@ -60,13 +99,10 @@ def dispatch(
     backoff_factor: float = 2.0,
     sleep: Callable[[float], None] = time.sleep,
 ) -> DispatchReport:
-    """Send ``events`` to each channel in turn; never raises for a channel's failure.
+    """Send the same ``events`` to each channel in turn (``deliver``); never raises for a channel's failure.
 
-    A failing channel is tried again up to ``retries`` times (so at most
-    ``retries + 1`` attempts), waiting ``backoff_seconds``, then that times
-    ``backoff_factor``, and so on. A ``PermanentChannelError`` stops the
-    retries at once. A channel still failing is listed in ``report.failed``;
-    the other channels are still sent to. With no events no channel is called.
+    A channel still failing is listed in ``report.failed``; the other channels
+    are still sent to. With no events no channel is called.
     """
     if retries < 0 or backoff_seconds < 0:
         raise ValueError("retries and backoff_seconds must be >= 0")
@@ -75,35 +111,16 @@ def dispatch(
     if not events:
         return report
     for channel in channels:
-        name = getattr(channel, "name", type(channel).__name__)
-        delay = backoff_seconds
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                channel.send(events)
-            except Exception as exc:  # noqa: BLE001 - a channel must never stop the others
-                error = f"{type(exc).__name__}: {exc}"
-                permanent = isinstance(exc, PermanentChannelError)
-                if permanent or attempt > retries:
-                    log.error("alert channel %s failed after %d attempt(s): %s", name, attempt, error)
-                    report.failed.append(ChannelFailure(name, error, attempt, permanent))
-                    break
-                log.warning("alert channel %s attempt %d failed (%s); retrying in %.3gs", name, attempt, error, delay)
-                sleep(delay)
-                delay *= backoff_factor
-            else:
-                report.delivered.append(ChannelDelivery(name, attempt))
-                break
+        outcome = deliver(channel, events, retries, backoff_seconds, backoff_factor, sleep)
+        (report.delivered if isinstance(outcome, ChannelDelivery) else report.failed).append(outcome)
     return report
 
 
 @dataclass(frozen=True)
 class AlertRun:
-    diff: FindingDiff
-    events: list[AlertEvent]
-    report: DispatchReport
-    state_saved: bool
+    diff: FindingDiff  # what changed since the last run
+    events: list[AlertEvent]  # the changes (every channel that was up to date gets exactly these)
+    report: DispatchReport  # per channel: what it was sent (its own backlog included), delivered or failed
 
 
 def run_alerts(
@@ -115,20 +132,32 @@ def run_alerts(
     retries: int = 3,
     backoff_seconds: float = 2.0,
 ) -> AlertRun:
-    """Load the state, diff ``findings`` against it, send the changes, save the state.
+    """Load the state, record ``findings``, send each channel what it has not been told, save the state.
 
     ``findings``: this run's findings (only status ``fail`` counts as failing).
     ``documents``: the document ids this run checked, when not all (see
-    ``AlertState.update``). The state is saved when at least one channel took
-    the events (or there were none); when every channel failed it is not, so
-    the next run sends the same changes again rather than losing them.
+    ``AlertState.update``). Each channel is marked only for the events it
+    accepted: a channel that is down keeps its backlog and gets it on the next
+    run; the others are not sent anything twice.
     """
     state = AlertState.load(state_path)
-    diff, events = state.update(findings, documents=documents)
-    report = dispatch(events, channels, retries=retries, backoff_seconds=backoff_seconds)
-    save = not events or bool(report.delivered)
-    if save:
-        state.save()
-    else:
-        log.error("no alert channel took the %d event(s); state not saved, they will be sent again", len(events))
-    return AlertRun(diff, events, report, save)
+    diff = state.update(findings, documents=documents)
+    events = [AlertEvent("new", f) for f in diff.new]
+    events += [AlertEvent("resolved", state.resolved[key].finding) for key in diff.resolved]
+    names = [getattr(channel, "name", type(channel).__name__) for channel in channels]
+    state.keep_channels(names)
+    report = DispatchReport(events=len(events))
+    for name, channel in zip(names, channels):
+        backlog = state.events_for(name)
+        if not backlog:
+            continue
+        outcome = deliver(channel, backlog, retries, backoff_seconds)
+        if isinstance(outcome, ChannelDelivery):
+            state.delivered(name, backlog)
+            state.save()  # at once: a run killed before the next channel does not re-send to this one
+            report.delivered.append(outcome)
+        else:
+            report.failed.append(outcome)
+    state.keep_channels(names)
+    state.save()
+    return AlertRun(diff, events, report)

@@ -36,6 +36,7 @@ EventKind = Literal["new", "resolved"]
 
 _AMOUNT_FIELDS = ("left", "right", "difference", "tolerance")
 _TEXT_FIELDS = (
+    "alert_key",
     "document_name",
     "description",
     "table_kind",
@@ -47,14 +48,28 @@ _TEXT_FIELDS = (
     "right_label",
 )
 _REQUIRED = ("instance_key", "rule_id", "family", "severity", "status", "document_id")
+# What a rule instance's location says about where it is in the text, not what it is: the source line
+# ("line 483 «…»") and the ordinal of a prose claim ("(c053)") move when a line is added above.
+_POSITIONAL = re.compile(r"^line \d+ | \(c\d+\)(?= #\d+$|$)")
+
+
+def alert_key_of(rule_id: str, document_id: str, table_id: str | None, location: str | None,
+                 code: str | None, unit_code: str | None) -> str:
+    """The stable identity of a finding: rule, document, and what its location means (table, row or
+    claim label, code, unit), without source line numbers or ordinals."""
+    where = _POSITIONAL.sub("", location or "")
+    return "|".join((rule_id, document_id, table_id or "", where, code or "", unit_code or ""))
 
 
 @dataclass(frozen=True)
 class Finding:
     """One rule instance and its evidence (see the module docstring for amounts).
 
-    ``instance_key`` is the caller's stable id of the rule instance (rule_id +
-    document_id + location): alert state is keyed on it. ``difference`` is
+    ``instance_key`` is the warehouse's id of the rule instance (rule_id +
+    document_id + location, source line included). ``alert_key`` is what
+    alert state is keyed on: by default ``alert_key_of`` (no line numbers), so
+    an unchanged break in a document that gained or lost a line is the same
+    finding. ``difference`` is
     None only when the rule compares no amounts (e.g. a presence check); when
     it is not given and both sides are, it is ``left - right``.
     """
@@ -80,11 +95,15 @@ class Finding:
     right_label: str = "right"
     difference: Decimal | None = None
     tolerance: Decimal = Decimal("0")
+    alert_key: str = ""
 
     def __post_init__(self) -> None:
         for name in _REQUIRED:
             if not isinstance(getattr(self, name), str) or not getattr(self, name):
                 raise ValueError(f"Finding.{name} must be a non-empty string, got {getattr(self, name)!r}")
+        if not self.alert_key:
+            key = alert_key_of(self.rule_id, self.document_id, self.table_id, self.row_label, self.code, self.unit_code)
+            object.__setattr__(self, "alert_key", key)
         _check_choice("family", self.family, FAMILIES)
         _check_choice("severity", self.severity, SEVERITIES)
         _check_choice("status", self.status, STATUSES)
@@ -124,7 +143,7 @@ class Finding:
             value = _to_text(row.get(name))
             if value is not None:
                 kwargs[name] = value
-            elif name in ("document_name", "description"):
+            elif name in ("document_name", "description", "alert_key"):
                 kwargs[name] = ""
         for name in _AMOUNT_FIELDS:
             try:
@@ -239,7 +258,12 @@ class AlertEvent:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "instance_key": self.finding.instance_key, "finding": self.finding.to_dict()}
+        return {
+            "kind": self.kind,
+            "alert_key": self.finding.alert_key,
+            "instance_key": self.finding.instance_key,
+            "finding": self.finding.to_dict(),
+        }
 
 
 # -- Decimal helpers --------------------------------------------------------

@@ -88,7 +88,7 @@ def write_corpus(
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in ("generate", "-h", "--help"):
+    if argv[:1] != ["generate"]:
         argv.insert(0, "generate")
     args = build_parser().parse_args(argv)
     if args.n < 0 or not 0 <= args.faults <= 1 or (args.years is not None and args.years < 1):

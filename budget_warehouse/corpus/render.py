@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from itertools import zip_longest
 
+from budget_warehouse.corpus.converters import as_layout, as_markdown
 from budget_warehouse.corpus.model import (
     RECURRING_VALUE_COLUMNS,
     SPECIAL_VALUE_COLUMNS,
@@ -97,6 +98,7 @@ THREE_PUBLIC_LABELS = {
     "vehicle_operation": "其中：（1）公务用车运行费",
     "vehicle_purchase": "（2）公务用车购置费",
 }
+CONVERTERS = {"markdown": as_markdown, "layout": as_layout}  # tab rows as other converters print them
 CLASSIFICATION = ("市委市政府已确定的专项", "已确定分年度预算安排的专项", "其他专项")
 
 
@@ -104,8 +106,10 @@ CLASSIFICATION = ("市委市政府已确定的专项", "已确定分年度预算
 class Layout:
     """Presentation choices; each independent of the others and of the content."""
 
-    cells: str = "tsv"  # standard tables and roster: tsv | html | both (HTML, then the same rows as tabs)
-    perf_cells: str = "tsv"  # 绩效目标表: tsv | html | both
+    # standard tables and roster: tsv | html | both (HTML, then the same rows as tabs) | markdown
+    # (pipe tables) | layout (space-aligned columns, as pdftotext -layout)
+    cells: str = "tsv"
+    perf_cells: str = "tsv"  # 绩效目标表: the same choices
     html_one_line: bool = False  # a whole HTML table on one line (as converters print it)
     page_breaks: bool = False  # tables cut by a page break (blank line) every ``page_rows`` rows
     page_numbers: bool = False  # … with a stray page number line in the break
@@ -383,11 +387,12 @@ class _Renderer:
     def emit_table(self, header: list[list[HC]], body: list[list], mode: str, breakable: bool = True, th: bool = True) -> None:
         plain = all(isinstance(c, str) for r in body for c in r)
         self.blank()
+        start = len(self.lines)
         if mode in ("html", "both"):
             self.emit_html(header, [_as_cells(r) for r in body], breakable and mode == "html", th)
             if mode == "both":
                 self.blank()
-        if mode in ("tsv", "both"):
+        if mode in ("tsv", "both", *CONVERTERS):
             if plain:
                 head, rows = _grid(header), body
             else:
@@ -399,6 +404,8 @@ class _Renderer:
                 if breakable and self.L.page_breaks and i and (i - first) % self.L.page_rows == 0 and i >= first:
                     self.page_break()
                 self.out("\t".join(r))
+        if mode in CONVERTERS:
+            self.lines[start:] = CONVERTERS[mode](self.lines[start:])
         self.blank()
 
     def emit_html(self, header: list[list[HC]], body: list[list[HC]], breakable: bool, th: bool) -> None:

@@ -10,8 +10,9 @@ from budget_warehouse.extract import classify as cls
 from budget_warehouse.extract.claims import extract_claims
 from budget_warehouse.extract.coverage import account_tokens
 from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES, decode
-from budget_warehouse.extract.errors import ExtractionError, NotABudget, TruncatedDocument
 from budget_warehouse.extract import templates
+from budget_warehouse.extract.errors import ExtractionError, NotABudget, TruncatedDocument
+from budget_warehouse.extract.formats import normalise
 from budget_warehouse.extract.meta import document_id, find_title, find_year, identity
 from budget_warehouse.extract.pdf import PdfText, is_pdf, pdf_to_text
 from budget_warehouse.extract.performance import link_projects, parse_performance, parse_project_list
@@ -60,7 +61,7 @@ def with_pdf_provenance(doc: ExtractedDocument, converted: PdfText) -> Extracted
 
 
 def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> ExtractedDocument:
-    seg = segment(text)
+    seg = segment(normalise(text))  # other converters' tables as tab rows, line for line
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     title, _ = find_title(seg.lines)
     kinds = [cls.classify(block.title, block.rows) for block in seg.blocks]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from budget_warehouse.alerts.findings import Finding
+from budget_warehouse.document_name import document_name_of
 from budget_warehouse.quality.results import CHECK_RESULT_TABLE
 
 QUALITY_TABLE = "dq_rule_instance"
@@ -77,7 +78,7 @@ def read_findings(db_path: Path) -> QualityResults | None:
                 for r in _rows(con, f"select r.* from {QUALITY_TABLE} r join _failing using (instance_key)")
             }
         documents = (
-            {r["document_id"]: r for r in _rows(con, "select document_id, title from dim_document")}
+            {r["document_id"]: r for r in _rows(con, "select * from dim_document")}
             if has_table(con, "dim_document")
             else {}
         )
@@ -101,7 +102,7 @@ def read_findings(db_path: Path) -> QualityResults | None:
         doc = documents.get(row["document_id"], {})
         merged.update(
             family=row["suite"],
-            document_name=doc.get("title") or "",
+            document_name=document_name_of(doc) if doc else "",
             row_label=merged.get("location"),
             left=merged.get("left_value"),
             right=merged.get("right_value"),

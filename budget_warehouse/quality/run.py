@@ -49,6 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from budget_warehouse.document_name import document_name_of
 from budget_warehouse.quality.results import (
     CHECK_RESULT_TABLE,
     EXPECTATION_RESULT_TABLE,
@@ -113,11 +114,14 @@ def validate_warehouse(
     history_dir: Path | None = None,
     suites_dir: Path = EXPECTATIONS_DIR,
     write_results: bool = True,
+    published: Path | None = None,
 ) -> QualityReport:
     """Validate the warehouse at ``db_path``; see the module docstring for what goes where.
 
     Findings quote their source lines from the warehouse's ``dim_source_line``.
     ``write_results=False`` writes nothing (no tables, docs or history).
+    ``published``: the file ``db_path`` will be published as (a build file is
+    validated before it is renamed); the report and Data Docs name that one.
     """
     db_path = Path(db_path)
     if not db_path.exists():
@@ -142,7 +146,7 @@ def validate_warehouse(
         checked_at=checked_at,
         docs_dir=docs_dir if write_results else None,
         problems=data.problems,
-        warehouse=db_path,
+        warehouse=Path(published) if published is not None else db_path,
     )
     report.timings = {"read": read_seconds, **report.timings}
 
@@ -246,9 +250,7 @@ def _read_warehouse(db_path: Path, specs: Mapping[str, dict]) -> _WarehouseData:
         elif data.rules is not None:
             data.catalogue = _catalogue_from_rules(data.rules)
         if DOCUMENT_TABLE in present:
-            for row in con.sql(
-                f"select document_id, title, content_hash, source_name from {DOCUMENT_TABLE}"
-            ).to_arrow_table().to_pylist():
+            for row in con.sql(f"select * from {DOCUMENT_TABLE}").to_arrow_table().to_pylist():
                 data.documents[row["document_id"]] = row
         for table, sub in shape_tables.items():
             if table == RULE_TABLE:
@@ -631,7 +633,7 @@ def _findings(rules: pd.DataFrame, rows: _RunRows, documents: Mapping[str, Mappi
             "suite": rows.suite[idx],
             "expectation": rows.expectation[idx],
             "description": rows.description[idx] or (get("description") or ""),
-            "document_name": doc.get("title") or "",
+            "document_name": document_name_of(doc) if doc else "",
             "document_title": doc.get("title") or "",
         }
         for name in _EVIDENCE_TEXT:
