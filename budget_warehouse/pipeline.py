@@ -84,6 +84,7 @@ class IngestReport:
     quality: object | None = None  # quality.QualityReport
     timings: dict[str, float] = field(default_factory=dict)
     build_skipped: str | None = None  # why no dbt build ran (every file refused)
+    pruned: int = 0  # quarantine records forgotten (their files are gone): the published listing must follow
 
 
 class PipelineError(RuntimeError):
@@ -247,7 +248,7 @@ def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYT
                    tuple(warnings), name)
         )
     save_file_index(layout, index)
-    prune_quarantine(layout)
+    report.pruned = prune_quarantine(layout)
 
 
 def _refuse_duplicates_within_run(files: list[Path], summaries: dict[Path, tuple], layout: Layout, max_bytes: int) -> None:
@@ -317,9 +318,10 @@ def _release(path: Path, layout: Layout) -> None:
         shutil.rmtree(quarantine_copy(path, layout).parent, ignore_errors=True)
 
 
-def prune_quarantine(layout: Layout) -> None:
+def prune_quarantine(layout: Layout) -> int:
     """Forget quarantined files that no longer exist (removed from the raw folder), and records
-    written under an older key; their copies go too."""
+    written under an older key; their copies go too. Returns how many records were forgotten."""
+    pruned = 0
     folder = layout.staging / QUARANTINE_DIR
     for record in folder.glob("*.parquet") if folder.is_dir() else ():
         if record.name == "_empty.parquet":
@@ -329,6 +331,8 @@ def prune_quarantine(layout: Layout) -> None:
             record.unlink()
             shutil.rmtree(layout.quarantine / record.stem, ignore_errors=True)
             (layout.quarantine / source.name).unlink(missing_ok=True)  # a copy kept by an older version
+            pruned += 1
+    return pruned
 
 
 def _remove_build(target: Path) -> None:
@@ -387,7 +391,7 @@ def run_ingest(
         started = time.perf_counter()
         stage(files, layout, max_bytes=max_bytes, workers=workers or os.cpu_count() or 1, report=report)
         report.timings["extract"] = time.perf_counter() - started
-        if report.quarantined and not report.loaded:
+        if report.quarantined and not report.loaded and not (report.pruned and layout.warehouse.exists()):
             # Nothing new can be in the warehouse: the refusals are recorded in staging and
             # listed in dq_quarantine by the next build; the published warehouse stays as it is.
             report.build_skipped = "every file was refused: no dbt build; the published warehouse is unchanged"
