@@ -1,6 +1,6 @@
 """Benchmarks (`make bench`, `make bench-large`): prints the figures the README records.
 
-1. extraction time of the sample document;
+1. extraction time of the sample document, and of real PDFs per page and per document;
 2. extraction throughput over a generated corpus, documents per second per core;
 3. end-to-end ingest of the corpus (extract, dbt build, quality suites, publish);
 4. a re-run with nothing changed (the unchanged-file check: no extraction, nothing staged read);
@@ -49,6 +49,39 @@ def bench_sample(repeat: int = 50) -> float:
         extract(text)
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
+
+
+def bench_pdfs(folder: Path, repeat: int = 5) -> None:
+    """PDF in: conversion to tab rows, then the whole extraction, per page and per document (median)."""
+    import pymupdf
+
+    from budget_warehouse.extract.document import extract_bytes
+    from budget_warehouse.extract.pdf import pdf_to_text
+
+    pdfs = sorted(folder.glob("*.pdf"))
+    if not pdfs:
+        print(f"PDF extraction: no PDF in {folder} (set BUDGET_BENCH_PDF_DIR)")
+        return
+    for path in pdfs:
+        data = path.read_bytes()
+        pages = len(pymupdf.open(stream=data, filetype="pdf"))
+        convert, total = [], []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            pdf_to_text(data)
+            convert.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            try:
+                extract_bytes(data, source_name=path.name)
+            except Exception as exc:  # a template or a scan: the conversion time still counts
+                total.append(float("nan"))
+                note = f" ({type(exc).__name__})"
+            else:
+                total.append(time.perf_counter() - started)
+                note = ""
+        c, t = statistics.median(convert), statistics.median(total)
+        print(f"PDF {path.name}: {pages} pages; PDF → tab rows {c * 1000:.0f} ms ({c / pages * 1000:.1f} ms/page), "
+              f"whole extraction {t * 1000:.0f} ms ({t / pages * 1000:.1f} ms/page; a 30-page PDF ≈ {t / pages * 30:.2f} s){note}")
 
 
 def bench_throughput(files: list[Path]) -> float:
@@ -125,6 +158,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--keep", type=Path, help="keep the corpus and warehouse in this folder")
+    parser.add_argument("--pdf-only", action="store_true", help="only the sample and PDF extraction figures")
     args = parser.parse_args()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -139,6 +173,9 @@ def main() -> None:
     print(f"load average (1/5/15 min) at start: {_load()}")
     sample_ms = bench_sample()
     print(f"sample extraction: {sample_ms:.1f} ms (median of 50)")
+    bench_pdfs(Path(os.environ.get("BUDGET_BENCH_PDF_DIR", ROOT / "tests" / "fixtures" / "real")))
+    if args.pdf_only:
+        return
 
     started = time.perf_counter()
     write_corpus(args.documents, raw, seed=2026)

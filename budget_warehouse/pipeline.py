@@ -92,6 +92,8 @@ class IngestReport:
     build: object | None = None  # dbt_runner.DbtBuildResult
     quality: object | None = None  # quality.QualityReport
     timings: dict[str, float] = field(default_factory=dict)
+    build_skipped: str | None = None  # why no dbt build ran (every file refused)
+    pruned: int = 0  # quarantine records forgotten (their files are gone): the published listing must follow
 
 
 class PipelineError(RuntimeError):
@@ -134,6 +136,14 @@ def _parallel(fn, jobs: list, workers: int, *, chunksize: int | None = None, min
 def extract_all(files: list[Path], max_bytes: int, workers: int) -> Iterator[tuple[Path, tuple]]:
     """(file, ("ok", document) | ("error", reason, message, line, table)) per file, streamed."""
     return zip(files, _parallel(_extract, [(f, max_bytes) for f in files], workers))
+
+
+def _duplicate_message(name: str, other: str, title: str, document_id: str) -> str:
+    return (
+        f"{name}: resolves to the same document as {other} ({title or 'same region, department, year and phase'}: "
+        f"id {document_id}) with different content; refused rather than replacing {other}. "
+        f"A corrected version replaces the old one only under the same file name ({other})."
+    )
 
 
 def load_file_index(layout: Layout) -> dict[str, dict]:
@@ -194,6 +204,7 @@ def _stage_batch(args: tuple[list[Path], int, Path]) -> tuple[str | None, list[t
                 "extractor": EXTRACTOR_VERSION,
                 "document_id": doc.meta.document_id,
                 "content_hash": doc.meta.content_hash,
+                "source_name": doc.meta.source_name,
                 "title": doc.meta.title,
                 "region": doc.meta.region,
                 "department": doc.meta.department,
@@ -235,16 +246,21 @@ def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYT
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
     jobs = [([path for path, _ in chunk], max_bytes, layout.staging) for chunk in chunks]
     published: dict[str, tuple[str, str]] = {}
+    first_of_run: dict[str, tuple[str, str]] = {}  # document id -> (content hash, file name) of its first file here
     for chunk, (batch, results) in zip(chunks, _parallel(_stage_batch, jobs, workers, chunksize=1, min_jobs=2)):
         for (path, sha), result in zip(chunk, results):
+            if result[0] == "ok" and (other := _other_file_of(result[1], manifest, index, first_of_run)):
+                result = ("error", "duplicate_identity",
+                          _duplicate_message(path.name, other, result[1]["title"], result[1]["document_id"]), None, None)
             if result[0] == "error":
                 summaries[path] = result
                 index[sha] = {"extractor": EXTRACTOR_VERSION, "error": result[2]}
                 continue
             doc = result[1]
+            first_of_run.setdefault(doc["document_id"], (doc["content_hash"], doc["source_name"]))
             previous = manifest.get(doc["document_id"], ("", None))[1]
             status = "new" if previous is None else "unchanged" if previous == doc["content_hash"] else "changed"
-            if status != "unchanged":  # the later file of the same document wins
+            if status != "unchanged":
                 published[doc["document_id"]] = (batch, doc["content_hash"])
             summaries[path] = ("ok", {**doc, "status": status})
             index[sha] = doc
@@ -260,7 +276,7 @@ def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYT
         doc = result[1]
         warnings = list(doc["warnings"])
         if doc["document_id"] in seen:
-            warnings.append(f"{path.name}: same document ({doc['title']}) as {seen[doc['document_id']].name}; the file staged last is kept")
+            warnings.append(f"{path.name}: same document ({doc['title']}) as {seen[doc['document_id']].name} (the same content): loaded once")
         seen[doc["document_id"]] = path
         _release(path, layout)
         name = document_name(doc.get("region"), doc.get("department"), doc.get("year"), doc.get("phase"), path.name, doc["title"])
@@ -269,8 +285,24 @@ def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYT
                    tuple(warnings), name)
         )
     save_file_index(layout, index)
-    prune_quarantine(layout)
+    report.pruned = prune_quarantine(layout)
     _save_json(stats_path, {**stats, **seen_stats})
+
+
+def _other_file_of(doc: dict, manifest: dict, index: dict[str, dict], first_of_run: dict[str, tuple[str, str]]) -> str | None:
+    """The other file a document's id already belongs to with different content, if any: two different
+    documents that resolve to one id are never a silent replacement. A corrected version of a document
+    replaces it only under the same file name; within one run the first file (in file order) is kept."""
+    doc_id, content, name = doc["document_id"], doc["content_hash"], doc["source_name"]
+    if doc_id in first_of_run:
+        first_content, first_name = first_of_run[doc_id]
+        return first_name if first_content != content else None
+    staged_content = manifest.get(doc_id, ("", None))[1]
+    if staged_content is None or staged_content == content:
+        return None
+    staged_name = next((e.get("source_name") for e in index.values()
+                        if e.get("document_id") == doc_id and e.get("content_hash") == staged_content), None)
+    return staged_name if staged_name and staged_name != name else None
 
 
 def _quarantine_key(path: Path) -> str:
@@ -320,9 +352,10 @@ def _release(path: Path, layout: Layout) -> None:
         shutil.rmtree(quarantine_copy(path, layout).parent, ignore_errors=True)
 
 
-def prune_quarantine(layout: Layout) -> None:
+def prune_quarantine(layout: Layout) -> int:
     """Forget quarantined files that no longer exist (removed from the raw folder), and records
-    written under an older key; their copies go too."""
+    written under an older key; their copies go too. Returns how many records were forgotten."""
+    pruned = 0
     folder = layout.staging / QUARANTINE_DIR
     for record in folder.glob("*.parquet") if folder.is_dir() else ():
         if record.name == "_empty.parquet":
@@ -332,6 +365,8 @@ def prune_quarantine(layout: Layout) -> None:
             record.unlink()
             shutil.rmtree(layout.quarantine / record.stem, ignore_errors=True)
             (layout.quarantine / source.name).unlink(missing_ok=True)  # a copy kept by an older version
+            pruned += 1
+    return pruned
 
 
 def _remove_build(target: Path) -> None:
@@ -391,6 +426,11 @@ def run_ingest(
         started = time.perf_counter()
         stage(files, layout, max_bytes=max_bytes, workers=workers or os.cpu_count() or 1, report=report)
         report.timings["extract"] = time.perf_counter() - started
-        build_and_publish(layout, report, validate)
+        if report.quarantined and not report.loaded and not (report.pruned and layout.warehouse.exists()):
+            # Nothing new can be in the warehouse: the refusals are recorded in staging and
+            # listed in dq_quarantine by the next build; the published warehouse stays as it is.
+            report.build_skipped = "every file was refused: no dbt build; the published warehouse is unchanged"
+        else:
+            build_and_publish(layout, report, validate)
         report.timings["total"] = time.perf_counter() - started
     return report

@@ -10,7 +10,7 @@ from budget_warehouse.warehouse import connect, has_table
 
 FACT_TABLES = (
     "fct_budget_summary", "fct_revenue", "fct_expenditure", "fct_subject_budget", "fct_economic_budget",
-    "fct_three_public", "fct_project", "fct_performance_indicator", "fct_prose_claim",
+    "fct_three_public", "fct_project", "fct_performance_indicator", "fct_prose_claim", "fct_final_account",
 )
 
 
@@ -47,6 +47,10 @@ def render_summary(report: IngestReport, *, max_failures: int = 40) -> str:
         out.append("Quarantined (not loaded; copied to the quarantine folder and listed in table dq_quarantine)")
         for q in report.quarantined:
             out.append(f"  {q.path}: [{q.reason}] {q.message}")
+    if report.build_skipped:
+        out += ["", report.build_skipped]
+    if not report.warehouse.exists():
+        return "\n".join(out)
     with connect(report.warehouse) as con:
         out.append("")
         out.append("Warehouse rows: " + ", ".join(

@@ -344,3 +344,20 @@ def test_an_alert_config_typo_is_one_error_line_and_nothing_is_marked(built, tmp
     result = alert_sensor(context)  # does not raise
     assert "alerts not sent" in result.skip_message and "does not exist" in result.skip_message
     assert not budget.alert_state_path.exists() and not context.cursor
+
+
+def test_the_sensor_takes_a_pdf_and_a_scan_is_rejected_with_its_reason(tmp_path):
+    import pymupdf
+
+    from budget_warehouse.extract.document import extract_file
+
+    real = Path(__file__).parent / "fixtures" / "real" / "shanghai-putuo-justice-2026-department-budget.pdf"
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(real, raw / "budget.pdf")
+    scan = pymupdf.open()
+    scan.new_page().draw_rect(pymupdf.Rect(20, 20, 200, 200))
+    (raw / "scan.pdf").write_bytes(scan.tobytes())
+    tick = _tick(_budget(tmp_path), DagsterInstance.ephemeral())
+    assert _added(tick) == [extract_file(real).meta.document_id, file_partition_key("scan.pdf")]
+    assert tick.run_requests[0].run_config["ops"]["raw_documents"]["config"]["files"] == ["budget.pdf", "scan.pdf"]

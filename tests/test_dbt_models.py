@@ -93,7 +93,7 @@ def test_amount_is_decimal_20_6_in_every_fact(wh):
         "select table_name, data_type from information_schema.columns where column_name = 'amount'"
         " and table_name like 'fct_%'"))
     assert types == {name: "DECIMAL(20,6)" for name in CELL_FACTS + [
-        "fct_project", "fct_performance_indicator", "fct_prose_claim",
+        "fct_project", "fct_performance_indicator", "fct_prose_claim", "fct_final_account",
         "fct_yoy_subject", "fct_yoy_economic", "fct_yoy_three_public", "fct_yoy_project", "fct_yoy_revenue"]}
 
 

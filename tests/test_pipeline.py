@@ -186,3 +186,24 @@ def test_staging_is_one_file_per_record_type_per_batch_and_unchanged_files_are_n
     cells = dict(totals)
     assert {d: n for d, n, _ in rows} == {a_id: cells[a_id] // 2, b_id: cells[b_id]}
     assert {d: k for d, _, k in rows}[a_id] == 1
+def test_a_run_where_every_file_is_refused_builds_nothing(tmp_path, monkeypatch):
+    """A scan (PDF without text) and an Office file are quarantined before, and instead of, any dbt build."""
+    import pymupdf
+
+    import budget_warehouse.dbt_runner as runner
+
+    def must_not_build(*args, **kwargs):
+        raise AssertionError("dbt build started for a run in which every file was refused")
+
+    monkeypatch.setattr(runner, "build_warehouse", must_not_build)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    scan = pymupdf.open()
+    scan.new_page().draw_rect(pymupdf.Rect(20, 20, 300, 300))
+    (raw / "scan.pdf").write_bytes(scan.tobytes())
+    (raw / "legacy.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1000))
+    report = run_ingest([raw], tmp_path / "wh" / "budget.duckdb", workers=1)
+    assert {q.path.name: q.reason for q in report.quarantined} == {"scan.pdf": "no_text_layer", "legacy.doc": "office_document"}
+    assert report.build is None and "no dbt build" in report.build_skipped
+    assert not (tmp_path / "wh" / "budget.duckdb").exists()
+    assert quarantine_copy(raw / "scan.pdf", Layout((tmp_path / "wh" / "budget.duckdb").resolve())).exists()

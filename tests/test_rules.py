@@ -438,8 +438,8 @@ def test_catalogue_is_complete_and_consistent(sample_wh, batch_wh):
         catalogue = {r["rule_id"]: r for r in csv.DictReader(f)}
     assert {r["family"] for r in catalogue.values()} == FAMILIES
     for rule in catalogue.values():
-        prefix = {"within_table": "wt_", "cross_table": "xt_", "prose": "pr_", "presence": "pp_",
-                  "sanity": "sn_", "year_over_year": "yy_", "text": "tx_"}[rule["family"]]
+        prefix = {"within_table": ("wt_", "fa_"), "cross_table": ("xt_", "fa_"), "prose": "pr_", "presence": "pp_",
+                  "sanity": "sn_", "year_over_year": "yy_", "text": "tx_"}[rule["family"]]  # fa_: 部门决算 identities
         assert rule["rule_id"].startswith(prefix) and rule["description"]
         assert rule["severity"] == ("WARN" if rule["family"] in ("sanity", "presence", "year_over_year")
                                     else rule["severity"])
@@ -449,8 +449,14 @@ def test_catalogue_is_complete_and_consistent(sample_wh, batch_wh):
     # every rule is instantiated: the sample and its variants lack only wt_row_basic_parts (no table
     # prints both 基本支出 and its parts) and the 政府性基金 rules (table 6 printed as 无), which the
     # batch's generated documents have; the text family (tx_) is instantiated rule by rule in
-    # tests/test_text_checks.py
-    assert {r for r in set(catalogue) - seen if catalogue[r]["family"] != "text"} == set()
+    # tests/test_text_checks.py; the rules of the other template families (national 部门预算, 部门决算)
+    # on the shared real PDFs in test_real_warehouse.py
+    from budget_warehouse.extract.templates import catalogue as templates
+
+    sample_kinds = {t.kind for t in templates() if t.family == "fj_10" and t.table_no}
+    other = {f"pp_table_{t.kind}" for t in templates() if t.kind and t.table_no and t.kind not in sample_kinds}
+    other |= {r for r in catalogue if r.startswith("fa_")}
+    assert {r for r in set(catalogue) - seen if catalogue[r]["family"] != "text"} == other
 
 
 def test_rule_key_lists_follow_the_vocabulary():

@@ -14,7 +14,6 @@ Extraction is tested on the sample and on the shared 决算 PDF's PyMuPDF text
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import random
 from decimal import Decimal

@@ -22,8 +22,19 @@ _UNIT_COUNT = re.compile(r"^(机关[^，。；及和]{0,12}|下属(?:预算)?单
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 _CODE = re.compile(r"[（(](\d{7})[)）]")
+# 类/款/项 written in brackets after their names: "公共安全支出（204类）司法（06款）行政运行（01项）"
+_CODE_PARTS = re.compile(r"[（(](\d{3})类[)）].*?[（(](\d{2})款[)）].*?[（(](\d{2})项[)）]")
 _YOY = re.compile(r"(比|较|与)\s*(上年|上一年|\d{4}\s*年)")
 _DELIMS = "，,。；;：:"
+
+
+def _subject_code(text: str) -> str | None:
+    """The 7-digit subject code a text names: "(2040601)" or "（204类）…（06款）…（01项）"."""
+    if m := _CODE.search(text):
+        return m.group(1)
+    if m := _CODE_PARTS.search(text):
+        return "".join(m.groups())
+    return None
 
 
 def _label(sentence: str, start: int) -> str:
@@ -57,7 +68,7 @@ def _classify(label: str, sentence: str, section: str, unit: str, prior: Claim |
         return ("yoy_change_pct" if unit == "%" else "yoy_change_amount"), base
     if unit == "%":
         return "other_percent", None
-    if _CODE.search(label) or _CODE.search(sentence[: sentence.find(label) + len(label)] if label else ""):
+    if _subject_code(label) or _subject_code(sentence[: sentence.find(label) + len(label)] if label else ""):
         return "subject_amount", "total"
     if "三公" in label or "三公" in section or re.search(r"出国|公务接待|公务用车|公车", label + section):
         if "三公" in label and not re.search(r"出国|接待|用车|公车", label):
@@ -118,7 +129,7 @@ def extract_claims(seg: Segmented, exclude_lines: set[int]) -> list[Claim]:
                     kind, measure = "overview_amount", None  # the department's work, not its budget
                 else:
                     kind, measure = _classify(label, sentence, section, unit, prior)
-                code = _CODE.search(sentence[: m.start()])
+                code = _subject_code(sentence[: m.start()])
                 direction = None
                 if kind.startswith("yoy_"):
                     direction = "decrease" if re.search(r"减少|下降|降低", label) else "increase"
@@ -131,7 +142,7 @@ def extract_claims(seg: Segmented, exclude_lines: set[int]) -> list[Claim]:
                     label=label,
                     kind=kind,
                     measure=measure,
-                    subject_code=code.group(1) if code and kind == "subject_amount" else None,
+                    subject_code=code if code and kind == "subject_amount" else None,
                     printed=printed,
                     value=value,
                     unit=unit,

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from budget_warehouse.extract.grid import Row
 from budget_warehouse.extract.numbers import is_amount
-from budget_warehouse.extract.vocabulary import EXPENDITURE_KINDS, FUNDING_SOURCES, match_key
+from budget_warehouse.extract.templates import shape_of
+from budget_warehouse.extract.vocabulary import EXPENDITURE_KINDS, FINAL_ITEMS, FUNDING_SOURCES, match_key
 
 CODE_RE = re.compile(r"^\d{3,12}$")
 TOTAL_RE = re.compile(r"^(合\s*计|总\s*计|收入总计|支出总计|本年收入合计|本年支出合计)$")
@@ -51,14 +52,20 @@ def composite_labels(header: list[Row], width: int) -> list[str]:
     labels: list[list[str]] = [[] for _ in range(width)]
     for depth, row in enumerate(rows):
         carried = ""
+        carried_group = -1
         lower = rows[depth + 1 :]
+        above = rows[depth - 1].cells if depth else ()
+        group = -1  # the column where the group above this column starts
         for c in range(width):
+            if c < len(above) and above[c]:
+                group = c
             cell = row.cells[c] if c < len(row.cells) else ""
             if cell:
-                carried = cell
+                carried, carried_group = cell, group
                 labels[c].append(cell)
-            elif carried and any(c < len(r.cells) and r.cells[c] for r in lower):
-                # A group label spans right over columns that have their own label below.
+            elif carried and group == carried_group and any(c < len(r.cells) and r.cells[c] for r in lower):
+                # A group label spans right over columns that have their own label below, within its
+                # own group of the row above (a cell spanning rows leaves the row under it blank).
                 labels[c].append(carried)
     return ["/".join(parts) for parts in labels]
 
@@ -94,12 +101,12 @@ def column_specs(kind: str, labels: list[str]) -> list[ColumnSpec]:
             specs.append(ColumnSpec(i, label, "code"))
         elif re.search(r"科目名称|^名称$|功能分类科目|经济分类科目", leaf):
             specs.append(ColumnSpec(i, label, "name"))
-        elif kind in ("summary", "fiscal_summary"):
-            if re.search(r"预算数|金额|合计", leaf):
+        elif shape_of(kind) == "summary":
+            if re.search(r"预算数|决算数|金额|合计", leaf) or match_key(leaf, FUNDING_SOURCES):
                 specs.append(ColumnSpec(i, label, "value", "item", "amount", side))
             else:
                 specs.append(ColumnSpec(i, label, "item", side=side))
-        elif kind == "three_public":
+        elif shape_of(kind) == "items":
             if re.search(r"项目|名称", leaf):
                 specs.append(ColumnSpec(i, label, "item"))
             elif "上年" in compact:
@@ -121,6 +128,9 @@ def column_specs(kind: str, labels: list[str]) -> list[ColumnSpec]:
 
 
 def _value_spec(kind: str, i: int, label: str, compact: str, leaf: str) -> ColumnSpec:
+    if kind.startswith("final_") and (key := match_key(compact.split("/")[0], FINAL_ITEMS) or match_key(leaf, FINAL_ITEMS)):
+        if key in ("opening_balance", "closing_balance") or TOTAL_RE.match(leaf) or leaf in ("小计", "合计", compact):
+            return ColumnSpec(i, label, "value", "final", key)  # 年初结转和结余 | 本年收入 | 本年支出/小计 | 年末…
     by_source = kind == "revenue_by_unit" or "资金来源" in compact or "收入" in compact.split("/")[0]
     if TOTAL_RE.match(leaf) or re.search(r"(合计|总计|小计)$", leaf) or leaf in ("预算数", "本年预算数", "金额", "合计数"):
         return ColumnSpec(i, label, "value", "source" if by_source else "kind", "total")

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from budget_warehouse.extract import classify as cls
 from budget_warehouse.extract.claims import extract_claims
 from budget_warehouse.extract.coverage import account_tokens
 from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES, decode
-from budget_warehouse.extract.errors import NotABudget, TruncatedDocument
+from budget_warehouse.extract import templates
+from budget_warehouse.extract.errors import ExtractionError, NotABudget, TruncatedDocument
 from budget_warehouse.extract.formats import normalise
-from budget_warehouse.extract.meta import document_id, find_title, find_year, split_title
+from budget_warehouse.extract.meta import document_id, find_title, find_year, identity
+from budget_warehouse.extract.pdf import PdfText, is_pdf, pdf_to_text
 from budget_warehouse.extract.performance import link_projects, parse_performance, parse_project_list
 from budget_warehouse.extract.records import TABLE_KINDS, UNRECOGNISED, DocumentMeta, ExtractedDocument, SourceLine
 from budget_warehouse.extract.roster import parse_roster
 from budget_warehouse.extract.segment import segment
-from budget_warehouse.extract.tables import TableParser
+from budget_warehouse.extract.tables import ParsedTable, TableParser, unreadable_table
 from budget_warehouse.extract.text_checks import read_text
 
-EXTRACTOR_VERSION = "3"  # 2: text records (statements, findings, contents, notes); 3: converter layouts, counts, period months (issue 8)
+# 2: text records (statements, findings, contents, notes); 3: converter layouts, counts, period months;
+# 4: PDF input, template catalogue, identity from the preparer line
+EXTRACTOR_VERSION = "4"
 
 
 def extract_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedDocument:
@@ -33,18 +38,42 @@ def extract_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Extracted
 
 
 def extract_bytes(data: bytes, *, source_name: str = "", max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedDocument:
+    if len(data) <= max_bytes and is_pdf(data):
+        converted = pdf_to_text(data, source=source_name)
+        return with_pdf_provenance(extract(converted.text, source_name=source_name, encoding="pdf"), converted)
     text, encoding = decode(data, source=source_name, max_bytes=max_bytes)
     return extract(text, source_name=source_name, encoding=encoding)
+
+
+def with_pdf_provenance(doc: ExtractedDocument, converted: PdfText) -> ExtractedDocument:
+    """Each cell gets its page and box, each line its page, from the PDF the text was made of."""
+    def page_of(line: int) -> int | None:
+        return converted.line_pages[line - 1] if 0 < line <= len(converted.line_pages) else None
+
+    cells = []
+    for cell in doc.cells:
+        column = doc.printed_columns.get((cell.table_id, cell.row_index, cell.column_index), cell.column_index)
+        box = converted.cell_boxes.get((cell.source_line, column))
+        if box is None:
+            cells.append(replace(cell, page=page_of(cell.source_line)))
+        else:
+            cells.append(replace(cell, page=box.page, x0=box.x0, top=box.top, x1=box.x1, bottom=box.bottom))
+    doc.cells = cells
+    doc.lines = [replace(line, page=page_of(line.source_line)) for line in doc.lines]
+    return doc
 
 
 def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> ExtractedDocument:
     seg = segment(normalise(text))  # other converters' tables as tab rows, line for line
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     title, _ = find_title(seg.lines)
-    region, department, phase = split_title(title) if title else (None, None, "预算")
+    kinds = [cls.classify(block.title, block.rows) for block in seg.blocks]
+    family = templates.family_of([k for k in kinds if k in TABLE_KINDS])
+    family_phase = next((t.phase for t in templates.catalogue() if t.family == family and t.phase), None)
+    region, department, phase, scope = identity(title, seg.lines, family_phase)
     year = find_year(seg.lines, title)
     meta = DocumentMeta(
-        document_id=document_id(region, department, year, phase, content_hash),
+        document_id=document_id(region, department, year, phase, content_hash, scope),
         content_hash=content_hash,
         source_name=source_name,
         region=region,
@@ -54,6 +83,8 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
         title=title,
         encoding=encoding,
         line_count=len(seg.lines),
+        scope=scope,
+        template=family,
     )
     doc = ExtractedDocument(meta=meta, lines=[SourceLine(n, line) for n, line in enumerate(seg.lines, 1) if line.strip()])
     if not (department and year):
@@ -61,7 +92,6 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
             f"{source_name}: title not recognised (found {title!r}); the document id falls back to the content hash"
         )
 
-    kinds = [cls.classify(block.title, block.rows) for block in seg.blocks]
     if not any(k in TABLE_KINDS for k in kinds):
         raise NotABudget(
             "no standard budget table found (expected tables titled such as 收支预算总表, 支出预算总表, "
@@ -76,6 +106,7 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
     roster_blocks = []
     perf_blocks = []
     n_table = 0
+    printed_columns: dict[tuple[str, int, int], int] = {}
     for block, kind in zip(seg.blocks, kinds):
         explained += [(line, None, "page number inside a table") for line in block.page_numbers]
         if kind == cls.CONTENTS:
@@ -90,9 +121,18 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
         unit = block.unit or unit
         n_table += 1
         table_kind = kind if kind in TABLE_KINDS else UNRECOGNISED
-        parsed = TableParser(block, table_kind, f"t{n_table:02d}", unit, source_name).parse()
+        try:
+            parsed = TableParser(block, table_kind, f"t{n_table:02d}", unit, source_name).parse()
+        except ExtractionError as exc:
+            if type(exc) is not ExtractionError:
+                raise
+            # One table that cannot be read: reported with its reason and lines, the rest still loads.
+            parsed = ParsedTable(table=unreadable_table(block, table_kind, f"t{n_table:02d}", unit, exc))
+            explained += [(r.line, None, "inside an unreadable table (reported)") for r in block.rows]
+            doc.warnings.append(f"{source_name}: {parsed.table.unreadable}")
         doc.tables.append(parsed.table)
         doc.cells.extend(parsed.cells)
+        printed_columns.update({(parsed.table.table_id, r, c): p for (r, c), p in parsed.printed_columns.items()})
         code_tokens += parsed.code_tokens
         explained += [(line, None, "column numbers of a table header") for line in parsed.column_number_lines]
         explained += [(line, None, "second rendering of a table (loaded once)") for line in parsed.duplicate_lines]
@@ -116,6 +156,7 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
     doc.claims = extract_claims(seg, exclude_lines={p.source_line for p in doc.projects})
     doc.tokens = account_tokens(seg, doc, code_tokens, explained)
     read_text(seg, kinds, doc)
+    doc.printed_columns = printed_columns
     return doc
 
 

@@ -39,3 +39,15 @@ class NotABudget(ExtractionError):
 
 class TruncatedDocument(ExtractionError):
     reason = "truncated"
+
+
+class NoTextLayer(ExtractionError):
+    reason = "no_text_layer"
+
+
+class UnreadablePdf(ExtractionError):
+    reason = "unreadable_pdf"
+
+
+class OfficeDocument(ExtractionError):
+    reason = "office_document"

@@ -9,7 +9,7 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９，．－", "012345678
 AMOUNT_RE = re.compile(r"^[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 # Every numeric token in running text (for coverage and prose claims).
 NUMBER_TOKEN_RE = re.compile(r"(?<![\d.,])[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])[-−]?\d+(?:\.\d+)?")
-SCALE_TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
+SCALE_TO_WAN = {"万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
 
 
 def normalise(text: str) -> str:

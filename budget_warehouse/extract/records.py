@@ -11,19 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-# Canonical keys of the standard tables (recognised by title and header).
-TABLE_KINDS = {
-    "summary": "收支预算总表",
-    "revenue_by_unit": "收入预算总表",
-    "expenditure_by_unit": "支出预算总表",
-    "fiscal_summary": "财政拨款收支预算总表",
-    "general_budget_by_subject": "一般公共预算拨款支出预算表",
-    "gov_fund_by_subject": "政府性基金拨款支出预算表",
-    "economic_class": "一般公共预算支出经济分类情况表",
-    "basic_economic_class": "一般公共预算基本支出经济分类情况表",
-    "three_public": "一般公共预算“三公”经费支出预算表",
-    "special_funds": "部门专项资金管理清单目录",
-}
+from budget_warehouse.extract.templates import standard_kinds
+
+# Canonical keys of the standard tables of every template family (the catalogue
+# dbt_project/seeds/table_template.csv), each with a printed name.
+TABLE_KINDS = standard_kinds()
 UNRECOGNISED = "unrecognised"
 
 
@@ -39,6 +31,8 @@ class DocumentMeta:
     title: str
     encoding: str
     line_count: int
+    scope: str = "部门"  # 部门 (a department with its units) | 单位 (one unit's own document)
+    template: str | None = None  # the template family of its tables (dbt_project/seeds/table_template.csv)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +49,7 @@ class Table:
     columns: tuple[str, ...]  # composite header labels, e.g. "资金来源/总计"
     row_count: int
     duplicate_lines: tuple[int, int] | None = None  # a second rendering, loaded once
+    unreadable: str | None = None  # why the table could not be read (its cells are not loaded), with its lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +80,12 @@ class Cell:
     item_key: str | None = None  # canonical key of that row label
     item_level: int | None = None
     parent_item_key: str | None = None
+    # PDF input only: the page (1-based) and the cell's box in PDF points, origin top-left.
+    page: int | None = None
+    x0: float | None = None
+    top: float | None = None
+    x1: float | None = None
+    bottom: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +198,7 @@ class SourceLine:
 
     source_line: int
     text: str
+    page: int | None = None  # PDF input only
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +300,8 @@ class ExtractedDocument:
     text_findings: list[TextFinding] = field(default_factory=list)
     contents: list[ContentsEntry] = field(default_factory=list)
     table_notes: list[TableNote] = field(default_factory=list)
+    # (table_id, row_index, column_index) → printed column, for cells stored in another column than printed
+    printed_columns: dict[tuple[str, int, int], int] = field(default_factory=dict)
 
     def coverage(self) -> dict[str, int]:
         """Numeric tokens of the document: loaded into a record, not loaded with a reason, unexplained."""

@@ -15,9 +15,14 @@ from dataclasses import dataclass, field
 from budget_warehouse.extract.classify import title_core
 from budget_warehouse.extract.grid import Row, clean_cell, html_rows, tsv_row
 
-UNIT_RE = re.compile(r"^(?:金额)?单位[:：]\s*(万元|元|亿元)$")
+UNIT_RE = re.compile(r"^(?:金额)?单位[:：]\s*(万元|千元|元|亿元)$")
+# The unit at the end of a preamble line: "编制部门：某某局 单位：元" (the preparer, then the unit).
+PREAMBLE_UNIT_RE = re.compile(r"^(?:编制部门|编制单位|部门名称|单位名称|预算单位|填报单位)[:：].*?\s(?:金额)?单位[:：]\s*(万元|千元|元|亿元)$")
+PREPARER_RE = re.compile(r"^(?:编制部门|编制单位|填报单位)[:：]")
 PAGE_NUMBER_RE = re.compile(r"^[-—–]?\s*\d{1,3}\s*[-—–]?$|^第\s*\d{1,3}\s*页$")
 EMPTY_MARKERS = {"无", "本部门无此项预算", "无此项预算", "本单位无此项预算"}
+# A note under a blank grid saying the table is empty.
+EMPTY_NOTE_RE = re.compile(r"^注[:：].*(?:本表为空表|本表无数据|故本表无|本表无内容|无此项)")
 _TITLE_END = re.compile(r"(表|目录|清单|情况表)(（续）|\(续\))?$")
 
 
@@ -154,11 +159,12 @@ def segment(text: str) -> Segmented:
             i += 1
             continue
         compact = text.replace(" ", "")
-        if UNIT_RE.match(compact):
+        unit_match = UNIT_RE.match(compact) or PREAMBLE_UNIT_RE.match(text)
+        if unit_match:
             if current is None or current.rows:
                 close()
                 open_block(line_no)
-            current.unit, current.unit_line = UNIT_RE.match(compact).group(1), line_no
+            current.unit, current.unit_line = unit_match.group(1), line_no
             i += 1
             continue
         if current is not None and current.rows and PAGE_NUMBER_RE.match(compact) and _continues(lines, i):
@@ -183,10 +189,13 @@ def segment(text: str) -> Segmented:
             # "单位：万元" then prose: no table after all.
             current = None
         close()
+        if blocks and EMPTY_NOTE_RE.search(compact) and line_no - blocks[-1].last_line <= 3:
+            blocks[-1].empty_marker_line = line_no  # a blank grid with "注：…本表为空表。" under it
         if is_heading(raw) or looks_like_title(text):
             headings[line_no] = text
         prose.append(line_no)
-        last_text = (line_no, raw)
+        if not PREPARER_RE.match(compact):  # "编制部门：…" between a title and its table is not a title
+            last_text = (line_no, raw)
         i += 1
     close()
     return Segmented(lines=lines, blocks=blocks, prose=prose, headings=headings)

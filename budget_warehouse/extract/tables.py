@@ -19,8 +19,10 @@ from budget_warehouse.extract.grid import Row
 from budget_warehouse.extract.numbers import is_amount, parse_amount, to_wan
 from budget_warehouse.extract.records import Cell, Table
 from budget_warehouse.extract.segment import EMPTY_MARKERS, Block
+from budget_warehouse.extract.templates import shape_of
 from budget_warehouse.extract.vocabulary import (
     EXPENDITURE_KINDS,
+    FINAL_ITEMS,
     FUNDING_SOURCES,
     SUMMARY_PROJECT_ITEMS,
     THREE_PUBLIC_ITEMS,
@@ -44,6 +46,8 @@ class ParsedTable:
     column_number_lines: list[int] = field(default_factory=list)
     duplicate_lines: list[int] = field(default_factory=list)
     cut_row_lines: list[int] = field(default_factory=list)  # first parts of rows cut by a page break
+    # (row_index, column_index) → the column it was printed in, where the two differ (items printed across)
+    printed_columns: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 def dedupe_renderings(rows: list[Row]) -> tuple[list[Row], list[int]]:
@@ -144,6 +148,8 @@ def _level(label: str) -> tuple[int, str]:
 
 
 def _item_key(kind: str, side: str | None, text: str) -> str:
+    if kind.startswith("final_") and (key := match_key(text, FINAL_ITEMS)):
+        return key  # 本年收入合计 | 年初结转和结余 …: the 决算 identity's terms
     if TOTAL_RE.match(text):
         return "total"
     if kind == "three_public":
@@ -170,6 +176,7 @@ class TableParser:
         markers = [r for r in rows if len(r.filled) == 1 and r.filled[0] in EMPTY_MARKERS]
         rows = [r for r in rows if r not in title_rows and r not in markers]
         header, data = split_header(rows)
+        header, data = _code_labels_on_first_row(header, data)
         empty = self.block.empty_marker_line is not None or bool(markers) or (not data and _blank_grid(header))
         width = max((len(r.cells) for r in rows), default=0)
         labels = composite_labels(header, width)
@@ -205,10 +212,16 @@ class TableParser:
             duplicate_lines=dropped,
             cut_row_lines=cut_lines,
         )
-        if self.kind in ("summary", "fiscal_summary"):
+        shape = shape_of(self.kind)
+        if shape == "summary":
             self._summary_cells(data, specs, parsed)
-        elif self.kind == "three_public":
+        elif shape == "items" and _items_across(specs):
+            self._wide_item_cells(data, specs, parsed)
+        elif shape == "items":
             self._item_cells(data, specs, parsed)
+        elif shape == "economic_pairs":
+            for group in _side_by_side(specs):  # two tables printed side by side: each half on its own
+                self._coded_cells(data, group, parsed)
         else:
             self._coded_cells(data, specs, parsed)
         return parsed
@@ -255,6 +268,11 @@ class TableParser:
                 side = pending.side or spec.side or ("revenue" if not pairs else "expenditure")
                 pairs.append((pending, ColumnSpec(spec.index, spec.label, "value", "item", "amount", side)))
                 pending = None
+            elif spec.role == "value" and pairs:
+                # More amount columns for the same item (合计, then 一般公共预算 | 政府性基金预算 …): by source.
+                item_spec, first = pairs[-1]
+                key = match_key(_leaf_of(spec.label), FUNDING_SOURCES) or _leaf_of(spec.label)
+                pairs.append((item_spec, ColumnSpec(spec.index, spec.label, "value", "source", key, first.side)))
         for (item_spec, value_spec) in pairs:
             side = value_spec.side
             items = []
@@ -275,6 +293,8 @@ class TableParser:
                 parents[level] = key
                 has_children = n + 1 < len(items) and items[n + 1][3] > level and level > 0
                 role = "total" if key == "total" else "subtotal" if has_children else "detail"
+                if value_spec.measure_group == "source" and not printed:
+                    continue
                 cell = self._cell(
                     row, index, value_spec, role,
                     side=side, item_label=label, item_key=key, item_level=0 if key == "total" else level,
@@ -307,6 +327,37 @@ class TableParser:
                 if cell:
                     parsed.cells.append(cell)
 
+    def _wide_item_cells(self, data: list[Row], specs: list[ColumnSpec], parsed: ParsedTable) -> None:
+        """Items printed as columns (合计 | 因公出国(境)费 | 公务接待费 | 公务用车…) over one row of amounts,
+        stored as the long form of the items-as-rows layout: one row per item, one column per measure
+        (本年 or 决算数 = amount, 预算数 = budget, 上年 = prior_year); a column that is not a 三公 item
+        (机关运行经费) keeps a column of its own, so it is never added into 合计."""
+        slots = {"amount": 0, "budget": 1, "prior_year": 2}
+        items: list[str] = []
+        for row in data[:1]:  # the table's one row of amounts (a second would be a second year: not printed)
+            for spec in specs:
+                if spec.role != "value":
+                    continue
+                parts = [p for p in re.sub(r"\s+", "", spec.label).split("/") if p]
+                measure = "budget" if parts and parts[-1] == "预算数" else "prior_year" if "上年" in spec.label else "amount"
+                names = [p for p in parts if p not in ("预算数", "决算数")]
+                key = next((k for p in reversed(names) for k in [_item_key(self.kind, None, p)] if k != p), names[-1] if names else "")
+                if key not in items:
+                    items.append(key)
+                row_index = items.index(key)
+                column = slots[measure] if key in _THREE_PUBLIC_KEYS else len(slots) + row_index
+                level = 0 if key == "total" else 2 if key in ("vehicle_operation", "vehicle_purchase") else 1
+                wide = Row(tuple(row.cells[spec.index] if i == column else "" for i in range(column + 1)), row.line, row.html)
+                cell = self._cell(
+                    wide, row_index, ColumnSpec(column, spec.label, "value", "item", measure),
+                    "total" if key == "total" else "subtotal" if key == "vehicle" else "detail",
+                    item_label=names[-1] if names else spec.label, item_key=key, item_level=level,
+                    parent_item_key="vehicle" if level == 2 else None,
+                )
+                if cell:
+                    parsed.cells.append(cell)
+                    parsed.printed_columns[(row_index, column)] = spec.index
+
     def _coded_cells(self, data: list[Row], specs: list[ColumnSpec], parsed: ParsedTable) -> None:
         """Tables keyed by unit and/or classification code (tables 2, 3, 5-8, 10)."""
         by_role: dict[str, list[ColumnSpec]] = {}
@@ -314,31 +365,41 @@ class TableParser:
             by_role.setdefault(spec.role, []).append(spec)
         values = by_role.get("value", [])
         code_cols = by_role.get("code", [])
-        econ = self.kind in ("economic_class", "basic_economic_class")
+        shape = shape_of(self.kind)
+        econ = shape in ("economic", "economic_pairs")
         keyed = []
         unit_code = unit_name = None
         for index, row in enumerate(data):
             get = lambda spec: row.cells[spec.index] if spec and spec.index < len(row.cells) else ""  # noqa: E731
             code = _code("".join(get(s) for s in code_cols))
             name = " ".join(get(s) for s in by_role.get("name", [])).strip()
+            if code and not code.isdigit():
+                code, name = "", name or code  # 合计 (or 人员经费合计) printed in the code column: a label, not a code
             item = " ".join(get(s) for s in by_role.get("item", [])).strip()
             row_unit_code = _code(get(by_role["unit_code"][0])) if "unit_code" in by_role else ""
             row_unit_name = get(by_role["unit_name"][0]) if "unit_name" in by_role else ""
             if not code and name and (m := re.match(r"^(\d{3,9})\s*(.*)$", name)):
                 code, name = m.group(1), m.group(2)  # code and name printed in one cell
+            if (keyed and keyed[-1][2] and not code and name and not TOTAL_RE.match(name.replace(" ", ""))
+                    and not (row_unit_code or row_unit_name) and not any(get(s).strip() for s in values)):
+                # a name wrapped onto a line of its own: the end of the coded row's name above
+                keyed[-1] = (*keyed[-1][:3], keyed[-1][3] + name, *keyed[-1][4:])
+                continue
             if self.kind == "unrecognised":
                 item = item or next((c for c in row.cells if c and not _is_number(c)), "")
             label = row_unit_name or name or item
             total = bool(TOTAL_RE.match(label.replace(" ", ""))) or bool(TOTAL_RE.match(row_unit_code))
+            total = total or (shape == "economic_pairs" and label.endswith("合计"))  # 人员经费合计 | 公用经费合计
             if row_unit_code or row_unit_name:
                 unit_code, unit_name = row_unit_code or None, row_unit_name or None
-            elif not total and self.kind == "expenditure_by_unit" and code:
+            elif not total and shape == "unit_subject" and code:
                 pass  # unit printed once for its group of rows: carry it down
             else:
                 unit_code = unit_name = None
             if total:
                 unit_code = unit_name = None
-            for raw in (row_unit_code, code):
+            parts = [_code(get(s)) for s in code_cols] if code and len(code_cols) > 1 else [code]
+            for raw in [row_unit_code, *parts]:  # a code printed over 类 | 款 | 项 columns: each part is a key
                 if raw:
                     parsed.code_tokens.append((row.line, raw))
             keyed.append((index, row, code, name, item, total, unit_code, unit_name))
@@ -348,14 +409,14 @@ class TableParser:
                 role = "total"
             elif code and any(c and c != code and c.startswith(code) for c in codes[n + 1 :n + 60]):
                 role = "subtotal"
-            elif self.kind == "expenditure_by_unit" and not code:
+            elif shape == "unit_subject" and not code:
                 role = "subtotal"  # a unit's own total line
             else:
                 role = "detail"
             context = dict(unit_code=unit_code, unit_name=unit_name)
             if econ:
                 context.update(econ_code=code or None, econ_name=name or None)
-            elif self.kind in ("expenditure_by_unit", "general_budget_by_subject", "gov_fund_by_subject"):
+            elif shape in ("unit_subject", "subject"):
                 context.update(subject_code=code or None, subject_name=name or None)
             else:
                 context.update(item_label=(item or name or None))
@@ -365,6 +426,62 @@ class TableParser:
                 cell = self._cell(row, index, spec, role, **context)
                 if cell:
                     parsed.cells.append(cell)
+
+
+def _code_labels_on_first_row(header: list[Row], data: list[Row]) -> tuple[list[Row], list[Row]]:
+    """类 | 款 | 项 printed on the first data row (beside 合计 and its amounts): they label those columns."""
+    if not data:
+        return header, data
+    first = data[0]
+    if not any(c in ("类", "款", "项") for c in first.cells):
+        return header, data
+    labels = tuple(c if c in ("类", "款", "项") else "" for c in first.cells)
+    values = tuple("" if c in ("类", "款", "项") else c for c in first.cells)
+    return header + [Row(labels, first.line, first.html)], [Row(values, first.line, first.html)] + data[1:]
+
+
+def unreadable_table(block: Block, kind: str, table_id: str, unit: str, error: ExtractionError) -> Table:
+    """The record of a table that could not be read: present, no cells, and why (with its lines)."""
+    return Table(
+        table_id=table_id,
+        kind=kind,
+        title=block.title,
+        title_line=block.title_line or block.first_line,
+        first_line=block.first_line,
+        last_line=block.last_line,
+        amount_unit=unit,
+        layout="+".join(sorted(block.layouts)),
+        is_empty=False,
+        columns=(),
+        row_count=0,
+        unreadable=f"table {block.title or kind!r} (lines {block.first_line}-{block.last_line}) unreadable: "
+        f"line {error.line}: {error.detail}",
+    )
+
+
+def _leaf_of(label: str) -> str:
+    parts = [p for p in re.sub(r"\s+", "", label).split("/") if p]
+    return parts[-1] if parts else ""
+
+
+_THREE_PUBLIC_KEYS = {"total"} | {key for key, _, _ in THREE_PUBLIC_ITEMS if key != "admin_operation"}
+
+
+def _items_across(specs: list[ColumnSpec]) -> bool:
+    """三公 items printed as column headers rather than as rows (no item column)."""
+    return not any(s.role == "item" for s in specs) and sum(
+        1 for s in specs if s.role == "value" and match_key(s.label, THREE_PUBLIC_ITEMS)
+    ) >= 2
+
+
+def _side_by_side(specs: list[ColumnSpec]) -> list[list[ColumnSpec]]:
+    """Split the columns where a code column follows an amount column: the second table printed beside the first."""
+    groups: list[list[ColumnSpec]] = [[]]
+    for spec in specs:
+        if spec.role == "code" and any(s.role == "value" for s in groups[-1]):
+            groups.append([])
+        groups[-1].append(spec)
+    return groups
 
 
 def _is_number(text: str) -> bool:

@@ -52,8 +52,19 @@ SUMMARY_PROJECT_ITEMS: list[tuple[str, str, str]] = [
     ("other_project", "其他项目支出", r"其他项目支出"),
 ]
 
+# Line items and columns of the 部门决算 tables (收入支出决算总表, 政府性基金 / 国有资本经营 决算表).
+FINAL_ITEMS: list[tuple[str, str, str]] = [
+    ("year_revenue", "本年收入合计", r"^本年收入(合计)?$"),
+    ("year_expenditure", "本年支出合计", r"^本年支出(合计)?$"),
+    ("opening_balance", "年初结转和结余", r"年初.*(结转|结余)"),
+    ("closing_balance", "年末结转和结余", r"年末.*(结转|结余)"),
+    ("non_fiscal_balance_used", "使用非财政拨款结余", r"使用非财政拨款结余"),
+    ("balance_distribution", "结余分配", r"^结余分配$"),
+]
+
 # Rows of the 三公 table.
 THREE_PUBLIC_ITEMS: list[tuple[str, str, str]] = [
+    ("admin_operation", "机关运行经费", r"机关运行经费"),  # printed beside the 三公 items in some templates
     ("vehicle", "公务用车购置及运行费", r"购置.{0,2}[及和].{0,3}运行|^公务用车费?$"),
     ("vehicle_operation", "公务用车运行费", r"运行"),
     ("vehicle_purchase", "公务用车购置费", r"购置"),

@@ -8,7 +8,6 @@ inline images, fonts are the system's. The warehouse is opened read-only.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections import defaultdict
 from dataclasses import dataclass

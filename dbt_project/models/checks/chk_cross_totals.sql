@@ -15,6 +15,8 @@
 --                                           支出总计 = table 3 合计 row 财政拨款 source columns
 with c as (
     select * from {{ ref('chk_input_cells') }}
+    -- a summary table's line amount only: its further columns split that amount by source
+    where not (table_kind in ('summary', 'fiscal_summary') and measure_group = 'source')
 ),
 
 -- keyed values of each table --------------------------------------------------
@@ -24,7 +26,12 @@ summary_revenue as (
            amount, half_unit, source_line, item_label as label
     from c
     where table_kind = 'summary' and side = 'revenue'
-      and (is_last_total or (row_role <> 'total' and parent_row_key is null and item_key in {{ funding_source_keys() }}))
+      and (is_last_total or (row_role <> 'total' and item_key in {{ funding_source_keys() }}))
+    -- a source's own line, at the highest level it is printed (a template may group 1. 一般公共预算 …
+    -- under 一、财政拨款收入)
+    qualify row_number() over (
+        partition by document_id, table_id, case when is_last_total then 'total' else item_key end
+        order by item_level, row_index) = 1
 ),
 
 fiscal_revenue as (

@@ -8,12 +8,47 @@
 -- 项目支出 = its project lines, 人员经费 = 301 + 303 of table 8) has several terms.
 with c as (
     select * from {{ ref('chk_input_cells') }}
+    -- a summary table's line amount only: its further columns split that amount by source
+    where not (table_kind in ('summary', 'fiscal_summary') and measure_group = 'source')
 ),
 
 terms as (
+    -- 部门决算: 总计, 财政拨款 总计, 本年收入合计, 本年支出合计 (收入支出决算总表 / 财政拨款收入支出决算总表)
+    select document_id, case when table_kind = 'final_fiscal_summary' then 'final_fiscal:total'
+                             else 'final_summary:' || item_key end as target_key,
+           1 as pref, table_id, table_kind, source_line, amount, half_unit, item_label as term_label
+    from c
+    where measure_group = 'item' and (
+        (table_kind = 'final_summary' and ((side = 'revenue' and item_key in ('total', 'year_revenue'))
+                                           or (side = 'expenditure' and item_key = 'year_expenditure')))
+        or (table_kind = 'final_fiscal_summary' and side = 'revenue' and item_key = 'total'))
+    union all
+    -- 部门决算: 支出决算表 合计 基本支出 / 项目支出; 一般公共预算财政拨款支出决算表 合计 and its 基本支出;
+    -- 人员经费合计 / 公用经费合计 of the 基本支出决算表; 三公 预算数 / 决算数 per item
+    select document_id, 'final_expenditure:' || measure, 1, table_id, table_kind, source_line, amount, half_unit,
+           '合计/' || column_label
+    from c where table_kind = 'final_expenditure' and row_role = 'total' and measure_group = 'kind'
+             and measure in ('basic', 'project')
+    union all
+    select document_id, 'final_general_budget:' || measure, 1, table_id, table_kind, source_line, amount, half_unit,
+           '合计/' || column_label
+    from c where table_kind = 'general_budget_by_subject' and row_role = 'total' and measure_group = 'kind'
+             and measure in ('total', 'basic')
+             and document_id in (select document_id from {{ ref('stg_documents') }} where phase = '决算')
+    union all
+    select document_id, 'final_basic_part:' || case when econ_name like '人员经费%' then 'personnel' else 'public' end,
+           1, table_id, table_kind, source_line, amount, half_unit, econ_name
+    from c where table_kind = 'final_basic_economic' and row_role = 'total'
+             and (econ_name like '人员经费%' or econ_name like '公用经费%')
+    union all
+    select document_id, 'final_three_public:' || measure || ':' || item_key, 1, table_id, table_kind, source_line,
+           amount, half_unit, item_label || '/' || measure
+    from c where table_kind = 'three_public' and measure in ('budget', 'amount')
+             and document_id in (select document_id from {{ ref('stg_documents') }} where phase = '决算')
+
     -- 收入总计
-    select document_id, 'total_revenue:total' as target_key, 1 as pref, table_id, table_kind,
-           source_line, amount, half_unit, item_label as term_label
+    union all
+    select document_id, 'total_revenue:total', 1, table_id, table_kind, source_line, amount, half_unit, item_label
     from c where table_kind = 'summary' and side = 'revenue' and is_last_total
     union all
     select document_id, 'total_revenue:total', 2, table_id, table_kind, source_line, amount, half_unit, '合计/' || column_label
@@ -139,7 +174,10 @@ terms as (
     select document_id, 'three_public:total', 1, table_id, table_kind, source_line, amount, half_unit, coalesce(item_label, '合计')
     from c where table_kind = 'three_public' and is_last_total and coalesce(measure, '') <> 'prior_year'
 
-    -- 机关运行经费 ≈ 公用支出
+    -- 机关运行经费: printed beside the 三公 items (national template), else ≈ 公用支出
+    union all
+    select document_id, 'operating_funds:total', 0, table_id, table_kind, source_line, amount, half_unit, item_label
+    from c where table_kind = 'three_public' and item_key = 'admin_operation' and coalesce(measure, '') = 'amount'
     union all
     select document_id, 'operating_funds:total', 1, table_id, table_kind, source_line, amount, half_unit, item_label
     from c where table_kind = 'summary' and side = 'expenditure' and row_role <> 'total' and item_key = 'public'

@@ -1,27 +1,21 @@
 {{ config(materialized='table') }}
 -- Presence (WARN): what a complete disclosure prints.
---   pp_table_<kind>            each standard table (TABLE_KINDS) is present; a table printed as
+--   pp_table_<kind>            each standard table of the document's template family (seed
+--                              table_template) is present; a table printed as
 --                              "无" is present (left = tables of that kind found, right = 1 required)
 --   pp_project_perf_table      each listed project has its 绩效目标表
 --   pp_unit_roster_vs_tables   each budget unit is both in the 部门概况 unit list (roster) and in the
 --                              unit tables (收入预算总表 / 支出预算总表)
 with documents as (
-    select document_id from {{ ref('stg_documents') }}
+    select document_id, template from {{ ref('stg_documents') }}
 ),
 
+-- The standard tables each template family prints (the catalogue seed): a table a
+-- template does not print is never required of its documents.
 kinds as (
-    select * from (values
-        ('summary', '收支预算总表', 1),
-        ('revenue_by_unit', '收入预算总表', 2),
-        ('expenditure_by_unit', '支出预算总表', 3),
-        ('fiscal_summary', '财政拨款收支预算总表', 4),
-        ('general_budget_by_subject', '一般公共预算拨款支出预算表', 5),
-        ('gov_fund_by_subject', '政府性基金拨款支出预算表', 6),
-        ('economic_class', '一般公共预算支出经济分类情况表', 7),
-        ('basic_economic_class', '一般公共预算基本支出经济分类情况表', 8),
-        ('three_public', '一般公共预算“三公”经费支出预算表', 9),
-        ('special_funds', '部门专项资金管理清单目录', 10)
-    ) as k(table_kind, table_name, template_number)
+    select family, kind as table_kind, table_name, table_no as template_number
+    from {{ ref('table_template') }}
+    where kind is not null and table_no is not null
 ),
 
 tables as (
@@ -53,7 +47,8 @@ table_presence as (
         case when tables.all_empty then 'printed as 无 (present, no rows)'
              when tables.n_tables is null then 'table absent from the document' end as base_note
     from documents
-    cross join kinds
+    join kinds
+        on kinds.family = documents.template
     left join tables
         on tables.document_id = documents.document_id
        and tables.table_kind = kinds.table_kind

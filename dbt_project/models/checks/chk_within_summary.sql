@@ -8,6 +8,7 @@
 with c as (
     select * from {{ ref('chk_input_cells') }}
     where table_kind in ('summary', 'fiscal_summary') and side in ('revenue', 'expenditure')
+      and measure_group = 'item'  -- the line's amount; further columns split it by source
 ),
 
 totals as (

@@ -27,6 +27,11 @@ select
     item_key,
     item_level,
     parent_item_key,
+    page,
+    x0,
+    top,
+    x1,
+    bottom,
     coalesce(row_role = 'total', false) or coalesce(measure = 'total', false) as is_total
 from {{ ref('stg_cells') }}
 where amount is not null

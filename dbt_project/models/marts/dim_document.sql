@@ -5,6 +5,8 @@ select
     documents.department,
     documents.year,
     documents.phase,
+    documents.scope,
+    documents.template,
     documents.title,
     documents.content_hash,
     documents.source_name,

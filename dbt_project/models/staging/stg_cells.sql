@@ -23,5 +23,10 @@ select
     cast(item_label as varchar)                     as item_label,
     cast(item_key as varchar)                       as item_key,
     cast(item_level as integer)                     as item_level,
-    cast(parent_item_key as varchar)                as parent_item_key
+    cast(parent_item_key as varchar)                as parent_item_key,
+    cast(page as integer)                           as page,
+    cast(x0 as double)                              as x0,
+    cast(top as double)                             as top,
+    cast(x1 as double)                              as x1,
+    cast(bottom as double)                          as bottom
 from {{ staging_parquet('cells') }}

@@ -9,5 +9,7 @@ select
     cast(phase as varchar)         as phase,
     cast(title as varchar)         as title,
     cast(encoding as varchar)      as encoding,
-    cast(line_count as integer)    as line_count
+    cast(line_count as integer)    as line_count,
+    cast(scope as varchar)         as scope,
+    cast(template as varchar)      as template
 from {{ staging_parquet('documents') }}

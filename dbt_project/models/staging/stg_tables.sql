@@ -13,5 +13,6 @@ select
     cast("columns" as varchar[])         as column_labels,
     cast(row_count as integer)           as row_count,
     cast(duplicate_lines[1] as integer)  as duplicate_first_line,
-    cast(duplicate_lines[2] as integer)  as duplicate_last_line
+    cast(duplicate_lines[2] as integer)  as duplicate_last_line,
+    cast(unreadable as varchar)          as unreadable
 from {{ staging_parquet('tables') }}
