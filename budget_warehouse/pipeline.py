@@ -188,6 +188,8 @@ def _stage_batch(args: tuple[list[Path], int, Path]) -> tuple[str | None, list[t
     """Worker: extract a few files and write their documents as one staging batch (not yet published).
 
     Returns (batch id, one small summary or error per file), so documents never travel between processes.
+    A batch holds at most one version of a document (the staging views pick a document's rows by batch):
+    a later file of the same id is summarised but not written (``written`` False).
     """
     paths, max_bytes, staging = args
     docs, results = [], []
@@ -197,7 +199,9 @@ def _stage_batch(args: tuple[list[Path], int, Path]) -> tuple[str | None, list[t
             results.append(result)
             continue
         doc = result[1]
-        docs.append(doc)
+        written = all(d.meta.document_id != doc.meta.document_id for d in docs)
+        if written:
+            docs.append(doc)
         results.append((
             "ok",
             {
@@ -214,6 +218,7 @@ def _stage_batch(args: tuple[list[Path], int, Path]) -> tuple[str | None, list[t
                 "cells": len(doc.cells),
                 "coverage": doc.coverage(),
                 "warnings": list(doc.warnings),
+                "written": written,
             },
         ))
     return write_batch(docs, staging), results
@@ -260,8 +265,13 @@ def stage(files: list[Path], layout: Layout, *, max_bytes: int = DEFAULT_MAX_BYT
             first_of_run.setdefault(doc["document_id"], (doc["content_hash"], doc["source_name"]))
             previous = manifest.get(doc["document_id"], ("", None))[1]
             status = "new" if previous is None else "unchanged" if previous == doc["content_hash"] else "changed"
-            if status != "unchanged":
+            if status != "unchanged" and published.get(doc["document_id"]) != (batch, doc["content_hash"]):
+                if not doc.pop("written"):  # its batch holds an earlier file's version of this id, not its own
+                    summaries[path] = ("error", "duplicate_identity", _duplicate_message(
+                        path.name, "an earlier file of this run", doc["title"], doc["document_id"]), None, None)
+                    continue
                 published[doc["document_id"]] = (batch, doc["content_hash"])
+            doc.pop("written", None)
             summaries[path] = ("ok", {**doc, "status": status})
             index[sha] = doc
     publish(layout.staging, published)

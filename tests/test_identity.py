@@ -67,7 +67,11 @@ def test_a_second_file_with_the_same_identity_is_refused_naming_both(tmp_path, s
     staged = report.loaded[0].document_id
     import pyarrow.parquet as pq
 
-    assert pq.read_table(layout.staging / staged / "documents.parquet").column("source_name")[0].as_py() == "a.txt"
+    from budget_warehouse.staging import read_manifest
+
+    batch, _ = read_manifest(layout.staging)[staged]
+    documents = pq.read_table(layout.staging / "documents" / f"{batch}.parquet").to_pylist()
+    assert [d["source_name"] for d in documents if d["document_id"] == staged] == ["a.txt"]
 
     # a later run: b.txt alone is still refused; a.txt with new content replaces itself
     again = IngestReport(warehouse=layout.warehouse)

@@ -173,7 +173,8 @@ def test_an_unreadable_table_is_reported_and_the_rest_loads(docs):
 
 def test_every_number_is_accounted_for(docs):
     """Coverage: codes printed over 类 | 款 | 项 columns are keys; what is left unexplained is reported."""
-    assert docs[BUDGET].coverage() == {"tokens": 851, "loaded": 672, "explained": 179, "unexplained": 0}
+    # loaded includes 7 count claims of the prose (下属1家预算单位, 行政单位1家, 参公单位1家, …, 20个项目)
+    assert docs[BUDGET].coverage() == {"tokens": 851, "loaded": 679, "explained": 172, "unexplained": 0}
     final = docs[FINAL]
     left = [(t.source_line, t.token) for t in final.tokens if not t.accounted and not t.reason]
     lines = {ln.source_line: ln.text for ln in final.lines}
@@ -198,7 +199,7 @@ def test_a_name_wrapped_onto_its_own_line_is_joined(docs):
 @pytest.mark.parametrize("stem, fmt", [(BUDGET, "layout"), (FINAL, "markdown")])
 def test_other_converters_texts_give_the_gold_too(stem, fmt):
     """The texts other converters made of the same PDFs (normalised by extract/formats.py) give every valued
-    cell of the gold, same document id. (Not yet so: the budget as pymupdf4llm markdown, the 决算 as
+    cell of the gold but the one table they garble, same document id. (Not yet so: the budget as pymupdf4llm markdown, the 决算 as
     pdftotext -layout.)"""
     doc = extract((FIXTURES / f"{stem}.{fmt}.txt").read_text(encoding="utf-8"), source_name=stem)
     titles = {t.table_id: t.title for t in doc.tables}
@@ -206,6 +207,14 @@ def test_other_converters_texts_give_the_gold_too(stem, fmt):
         (_norm(titles[c.table_id]), c.subject_code or c.econ_code or "", c.printed.replace(" ", ""), format(c.amount.normalize(), "f"))
         for c in doc.cells if c.amount is not None and c.table_kind != "unrecognised"
     )
-    gold = Counter((_norm(r["table_title"]), r["code"], r["printed"], r["amount_wan"]) for r in _gold(stem))
+    # Both converters misplace the header of the 三公 table (items printed as columns) so that two columns
+    # read as one item: that table is reported unreadable, never loaded under the wrong item.
+    # (pymupdf4llm also prints the 决算's two empty fund tables as 无 and 合计 on one row, reported unreadable too:
+    # they hold no value.)
+    unreadable = {_norm(t.title) for t in doc.tables if t.unreadable}
+    assert any("三公" in title for title in unreadable)
+    assert len(unreadable) == (1 if fmt == "layout" else 3)
+    gold = Counter((_norm(r["table_title"]), r["code"], r["printed"], r["amount_wan"]) for r in _gold(stem)
+                   if _norm(r["table_title"]) not in unreadable)
     assert got == gold
     assert doc.meta.document_id == extract_file(REAL / f"{stem}.pdf").meta.document_id

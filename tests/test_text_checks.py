@@ -217,7 +217,8 @@ def text_wh(tmp_path_factory, sample_text, final_text) -> TextWarehouse:
             rename_department(replace_text(sample_text, 377, "1.20", ""), "工信乙"), source_name="blank.txt"
         ),
     }
-    docs["budget"] = prose_document(BUDGET.read_text(encoding="utf-8"), BUDGET.name, "司法局", 2026, "预算")
+    # named apart from budget_layout below, which the extractor identifies as the same department's document
+    docs["budget"] = prose_document(BUDGET.read_text(encoding="utf-8"), BUDGET.name, "司法局甲", 2026, "预算")
     # the full document path on the same PDF converted by pdftotext -layout (formats.py, tables read)
     docs["budget_layout"] = extract(BUDGET_LAYOUT.read_text(encoding="utf-8"), source_name=BUDGET_LAYOUT.name)
     for seed in GENERATED_CLEAN_SEEDS:
@@ -250,9 +251,10 @@ def test_sample_raises_nothing_false(text_wh):
 def test_final_accounts_raise_their_real_break_and_nothing_else(text_wh):
     fails = text_wh.text_instances("final", "status = 'fail'")
     assert [(r["rule_id"], r["left_value"], r["right_value"], sorted(r["source_lines"])) for r in fails] == [
-        ("tx_total_vs_parts", D("0.3"), D("2940.05"), [937, 943]),
+        ("tx_total_vs_parts", D("0.3"), D("2940.05"), [943, 949]),
     ]
-    assert "财政拨款收入" in fails[0]["right_label"]
+    # the largest 财政拨款 part the prose states: 一般公共预算财政拨款支出2940.05万元 (line 949)
+    assert "一般公共预算财政拨款支出" in fails[0]["right_label"]
     rows = text_wh.text_instances("final")
     counts = {}
     for r in rows:

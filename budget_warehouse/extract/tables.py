@@ -347,6 +347,12 @@ class TableParser:
                 row_index = items.index(key)
                 column = slots[measure] if key in _THREE_PUBLIC_KEYS else len(slots) + row_index
                 level = 0 if key == "total" else 2 if key in ("vehicle_operation", "vehicle_purchase") else 1
+                if (row_index, column) in parsed.printed_columns:  # a header that cannot tell two columns apart
+                    raise ExtractionError(
+                        f"columns {parsed.printed_columns[(row_index, column)] + 1} and {spec.index + 1} both read as "
+                        f"item {key!r} ({measure}); expected one column per item and measure",
+                        source=self.source, line=row.line, table=self.kind,
+                    )
                 wide = Row(tuple(row.cells[spec.index] if i == column else "" for i in range(column + 1)), row.line, row.html)
                 cell = self._cell(
                     wide, row_index, ColumnSpec(column, spec.label, "value", "item", measure),

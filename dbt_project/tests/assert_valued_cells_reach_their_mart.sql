@@ -1,6 +1,8 @@
 -- Every valued cell of a standard table lands in exactly one fact mart: per
 -- document and table kind, the valued cells staged = the rows of the mart that
--- holds that kind. (special_funds and unrecognised tables have no mart.)
+-- holds that kind. (special_funds and unrecognised tables have no mart; the 决算
+-- tables of their own kinds, final_*, are in fct_final_account, which also repeats
+-- a 决算's tables of the 预算 kinds for convenience.)
 with staged as (
     select document_id, table_kind, count(*) as n_cells
     from {{ ref('stg_cells') }}
@@ -21,6 +23,8 @@ loaded as (
     select document_id, table_kind, count(*) from {{ ref('fct_economic_budget') }} group by all
     union all
     select document_id, 'three_public', count(*) from {{ ref('fct_three_public') }} group by all
+    union all
+    select document_id, table_kind, count(*) from {{ ref('fct_final_account') }} where table_kind like 'final\_%' escape '\' group by all
 )
 
 select
