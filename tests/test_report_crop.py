@@ -10,7 +10,8 @@ import pytest
 
 from budget_warehouse.report.crop import CropError, crop_page
 
-PDF = Path("/work/shared/real/shanghai-putuo-justice-2026-department-budget.pdf")  # as tests/test_real_documents.py
+# the shared real PDF, committed as a fixture (tests/fixtures/real/README.md)
+PDF = Path(__file__).parent / "fixtures" / "real" / "shanghai-putuo-justice-2026-department-budget.pdf"
 # Page 10, 2026年部门财务收支预算总表, row 一、财政拨款收入: the amount "96,282,213.44"
 # (`pdftotext -f 10 -l 10 -bbox`: xMin 340.475 yMin 181.37 xMax 409.475 yMax 194.714).
 PAGE, BOX = 10, (340.475, 181.37, 409.475, 194.714)
@@ -18,7 +19,7 @@ PAGE, BOX = 10, (340.475, 181.37, 409.475, 194.714)
 
 def _pdf() -> Path:
     if not PDF.exists():
-        pytest.fail(f"{PDF} is missing (the shared real documents, see /work/shared/real/SOURCES.md)")
+        pytest.fail(f"{PDF} is missing (see tests/fixtures/real/README.md)")
     return PDF
 
 

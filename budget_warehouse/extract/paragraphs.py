@@ -1,7 +1,7 @@
 """Prose paragraphs: lines wrapped by the converter joined back, each character traceable to its line.
 
 A PDF conversion (and the sample) breaks sentences over lines, sometimes inside a
-word or a number (``支出决算为1511.89万`` / ``元。``). A line continues onto the next
+word or a number (``支出决算为118.20万`` / ``元。``). A line continues onto the next
 prose line when the next line neither is a heading nor starts a numbered item, and
 either follows it directly (a PDF conversion has no blank lines) or only blank lines
 and stray page numbers lie between and the line does not end a sentence (the

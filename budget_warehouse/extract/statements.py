@@ -2,12 +2,12 @@
 
 - compare: a 决算 amount and a 预算 amount of one sentence (the part before 其中),
   with the direction word that compares them, in that sentence or at the start of
-  the next (``年初预算为1560.05万元，支出决算为1511.89万元。决算数小于预算数…``), and/or
+  the next (``年初预算为120.50万元，支出决算为118.20万元。决算数小于预算数…``), and/or
   the share stated (``完成年初预算的98.20%``);
 - change: an amount with the change stated against last year (``…为X万元，比上年增加
   Z万元，增长P%``); the amount is the last one before the comparison in the same
   sentence, or the head amount of the previous sentence when the comparison opens
-  its own sentence (``…总计2995.39万元。与2023年度相比，收入支出总计减少56.95万元``);
+  its own sentence (``…总计860.40万元。与上年度相比，收入支出总计减少12.30万元``);
   or both years' amounts with the % between them (``2025年当年预算执行数为1690.69万元，
   2026年预算安排1672.67万元，比2025年预算执行数减少1.07%``; right is last year's);
 - total: a 收入支出总计 stated in the prose, with its qualifier (财政拨款 …).

@@ -71,6 +71,7 @@ tables as (
                 where c.document_id = t.document_id and c.table_id = t.table_id and c.amount is not null) as has_amounts
     from {{ ref('stg_tables') }} as t
     where t.table_kind <> 'unrecognised'
+      and t.unreadable is null  -- a table that could not be read is reported as such, not judged empty
 ),
 
 empty_tables as (
