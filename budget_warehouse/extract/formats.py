@@ -69,7 +69,7 @@ def _markdown(lines: list[str]) -> None:
     table: list[tuple[int, list[str]]] = []  # (line, cells) of the table being read
     n = len(lines)
     for i, line in enumerate(lines):
-        if "|" not in line:
+        if "|" not in line or "\t" in line:  # a tab row is already normalised (idempotence)
             _markdown_table(lines, table)
             table = []
         elif _is_separator(line):
