@@ -1,0 +1,137 @@
+"""Extraction speed (issue 9, item 6): ms per document, documents/s per core, and where the time goes.
+
+One process, no parallelism, so documents/s is per core. Generated documents
+are rendered first (not timed) in the corpus's random layouts (`Layout.random`,
+as `make bench` writes them) and in the converter layouts (`Layout.converter`);
+then the sample. The per-stage split times each step `extract()` calls (the
+step functions are wrapped here, in the benchmark only); "other" is the rest of
+`extract()` (metadata, hashing, bookkeeping). The PDF path is `benchmarks/run.py`'s.
+
+Usage: python benchmarks/extraction.py [--documents 200] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "raw" / "000_7ecefe3468064f3a.txt"
+
+# (stage, module, attribute): the steps extract() calls, in order. Stages nested in another
+# ("of which …") are reported inside it and not added to the total again.
+STAGES = [
+    ("normalise (other converters' tables)", "budget_warehouse.extract.document", "normalise"),
+    ("segment (lines, blocks, grids)", "budget_warehouse.extract.document", "segment"),
+    ("  of which HTML tables", "budget_warehouse.extract.segment", "html_rows"),
+    ("classify tables", "budget_warehouse.extract.classify", "classify"),
+    ("standard tables → cells", "budget_warehouse.extract.tables", "TableParser.parse"),
+    ("roster", "budget_warehouse.extract.document", "parse_roster"),
+    ("绩效目标表", "budget_warehouse.extract.document", "parse_performance"),
+    ("project list", "budget_warehouse.extract.document", "parse_project_list"),
+    ("prose claims", "budget_warehouse.extract.document", "extract_claims"),
+    ("coverage account", "budget_warehouse.extract.document", "account_tokens"),
+    ("text checks (statements, wording, 目录, notes)", "budget_warehouse.extract.document", "read_text"),
+]
+
+
+@contextmanager
+def stage_timers(spent: Counter):
+    """Wrap each stage's function so its time adds up in ``spent`` (seconds), and unwrap after."""
+    import importlib
+
+    undo = []
+    for name, module_name, attr in STAGES:
+        owner = importlib.import_module(module_name)
+        *path, leaf = attr.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        original = getattr(owner, leaf)
+
+        def timed(*args, __f=original, __name=name, **kwargs):
+            started = time.perf_counter()
+            try:
+                return __f(*args, **kwargs)
+            finally:
+                spent[__name] += time.perf_counter() - started
+
+        setattr(owner, leaf, timed)
+        undo.append((owner, leaf, original))
+    try:
+        yield
+    finally:
+        for owner, leaf, original in reversed(undo):
+            setattr(owner, leaf, original)
+
+
+def corpus(n: int, seed: int = 2026) -> dict[str, list[str]]:
+    from budget_warehouse.corpus.generate import generate_many
+    from budget_warehouse.corpus.render import Layout, render
+
+    truths = generate_many(n, seed=seed)
+    return {
+        "random layouts": [render(t, Layout.random(random.Random(f"bench:{seed}:{i}"))) for i, t in enumerate(truths)],
+        "converter layouts": [render(t, Layout.converter(random.Random(f"bench:{seed}:{i}"))) for i, t in enumerate(truths)],
+    }
+
+
+def measure(texts: list[str], repeat: int) -> tuple[float, Counter]:
+    """(seconds per document, best of ``repeat`` passes; seconds per document by stage, from one more pass)."""
+    from budget_warehouse.extract.document import extract
+
+    extract(texts[0])  # imports, regex caches, the template catalogue
+    passes = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for text in texts:
+            extract(text)
+        passes.append((time.perf_counter() - started) / len(texts))
+    spent: Counter = Counter()
+    with stage_timers(spent):
+        started = time.perf_counter()
+        for text in texts:
+            extract(text)
+        spent["total"] = time.perf_counter() - started
+    return min(passes), Counter({k: v / len(texts) for k, v in spent.items()})
+
+
+def print_split(label: str, per_doc: float, spent: Counter) -> None:
+    print(f"{label}: {per_doc * 1000:.1f} ms/document, {1 / per_doc:.0f} documents/s per core")
+    total = spent["total"]
+    top = sum(v for k, v in spent.items() if k != "total" and not k.startswith(" "))
+    for name, _, _ in STAGES:
+        print(f"    {name:<48} {spent[name] * 1000:6.2f} ms  {spent[name] / total:5.1%}")
+    print(f"    {'other':<48} {(total - top) * 1000:6.2f} ms  {(total - top) / total:5.1%}")
+
+
+def run(documents: int = 200, repeat: int = 3) -> float:
+    """Print the figures; return documents/s per core over the generated documents (all layouts)."""
+    texts = corpus(documents)
+    all_per_doc = []
+    for label, group in texts.items():
+        per_doc, spent = measure(group, repeat)
+        all_per_doc.append(per_doc)
+        print_split(f"extraction, {len(group)} generated documents, {label}", per_doc, spent)
+    per_doc, spent = measure([SAMPLE.read_text(encoding="utf-8")] * 20, repeat)
+    print_split("extraction, the sample", per_doc, spent)
+    return 1 / statistics.mean(all_per_doc)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--documents", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    rate = run(args.documents, args.repeat)
+    print(f"extraction throughput: {rate:.0f} documents/s per core (goal >= 200)")
+
+
+if __name__ == "__main__":
+    main()
