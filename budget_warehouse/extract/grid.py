@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import unescape
-from html.parser import HTMLParser
+
+from lxml import etree
 
 _MARKUP = re.compile(r"</?(b|strong|span|div|p|br|font|u|i|em)\b[^>]*>|\*\*|^#+\s*", re.I)
 _INPUT_CHECKED = re.compile(r"<input[^>]*checked[^>]*>", re.I)
@@ -45,43 +46,56 @@ def tsv_row(text: str, line: int) -> Row:
     return Row(tuple(clean_cell(c) for c in text.rstrip("\n").split("\t")), line)
 
 
-class _TableParser(HTMLParser):
-    """Collects <tr>/<td|th> with spans and the offset each row starts at."""
+# lxml (libxml2): a compiled parser that keeps each element's source line. Bytes in, so an
+# encoding declaration inside the text cannot make it refuse a str.
+_PARSER = etree.HTMLParser(default_doctype=False, encoding="utf-8")
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.rows: list[tuple[int, list[tuple[str, int, int]]]] = []  # (offset, [(text, colspan, rowspan)])
-        self._cell: list[str] | None = None
-        self._span = (1, 1)
-        self._depth = 0  # nested tables are flattened into the enclosing cell's text
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "table":
-            self._depth += 1
-        elif tag == "tr" and self._depth == 1:
-            line, col = self.getpos()
-            self.rows.append(((line, col), []))
-        elif tag in ("td", "th") and self._depth == 1:
-            self._cell = []
-            self._span = (_int(attrs.get("colspan")), _int(attrs.get("rowspan")))
-        elif tag == "input" and self._cell is not None:
-            self._cell.append("☑" if "checked" in attrs else "☐")
-        elif tag == "br" and self._cell is not None:
-            self._cell.append(" ")
+def _table_rows(html: str) -> list[tuple[int, list[tuple[str, int, int]]]]:
+    """(line, [(text, colspan, rowspan)]) of each <tr> of the first-level tables, in order.
 
-    def handle_endtag(self, tag):
-        if tag == "table":
-            self._depth -= 1
-        elif tag in ("td", "th") and self._depth == 1 and self._cell is not None:
-            if not self.rows:
-                self.rows.append((self.getpos(), []))
-            self.rows[-1][1].append(("".join(self._cell), *self._span))
-            self._cell = None
+    A nested table is flattened into the enclosing cell's text; a <br> is a space and a
+    checkbox <input> ☑/☐ (checked or not); comments are not text.
+    """
+    root = etree.fromstring(html.encode("utf-8", "surrogatepass"), _PARSER)
+    rows: list[tuple[int, list[tuple[str, int, int]]]] = []
+    if root is None:  # nothing but whitespace or comments
+        return rows
+    cell: list[str] | None = None
+    span = (1, 1)
+    depth = 0
 
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
+    def walk(el) -> None:
+        nonlocal cell, span, depth
+        tag = el.tag
+        if isinstance(tag, str):
+            if tag == "table":
+                depth += 1
+            elif tag == "tr" and depth == 1:
+                rows.append((el.sourceline, []))
+            elif (tag == "td" or tag == "th") and depth == 1:
+                cell = []
+                span = (_int(el.get("colspan")), _int(el.get("rowspan")))
+            elif tag == "input" and cell is not None:
+                cell.append("☑" if "checked" in el.attrib else "☐")
+            elif tag == "br" and cell is not None:
+                cell.append(" ")
+            if el.text and cell is not None:
+                cell.append(el.text)
+            for child in el:
+                walk(child)
+            if tag == "table":
+                depth -= 1
+            elif (tag == "td" or tag == "th") and depth == 1 and cell is not None:
+                if not rows:
+                    rows.append((el.sourceline, []))
+                rows[-1][1].append(("".join(cell), *span))
+                cell = None
+        if el.tail and cell is not None:
+            cell.append(el.tail)
+
+    walk(root)
+    return rows
 
 
 def _int(value) -> int:
@@ -93,12 +107,9 @@ def _int(value) -> int:
 
 def html_rows(html: str, first_line: int) -> list[Row]:
     """Grid rows of the first-level table in ``html`` (text starting at ``first_line``)."""
-    parser = _TableParser()
-    parser.feed(html)
-    parser.close()
     grid: list[Row] = []
     pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
-    for (line, _), cells in parser.rows:
+    for line, cells in _table_rows(html):
         out: list[str] = []
         col = 0
         queue = list(cells)
