@@ -61,40 +61,25 @@ def _table_rows(html: str) -> list[tuple[int, list[tuple[str, int, int]]]]:
     rows: list[tuple[int, list[tuple[str, int, int]]]] = []
     if root is None:  # nothing but whitespace or comments
         return rows
-    cell: list[str] | None = None
-    span = (1, 1)
+    for el in root.iter("br", "input"):  # their text, so that a cell's text is its itertext()
+        mark = " " if el.tag == "br" else "☑" if "checked" in el.attrib else "☐"
+        el.tail = mark + el.tail if el.tail else mark
     depth = 0
-
-    def walk(el) -> None:
-        nonlocal cell, span, depth
+    for event, el in etree.iterwalk(root, events=("start", "end"), tag=("table", "tr", "td", "th")):
         tag = el.tag
-        if isinstance(tag, str):
-            if tag == "table":
-                depth += 1
-            elif tag == "tr" and depth == 1:
+        if tag == "table":
+            depth += 1 if event == "start" else -1
+        elif depth != 1:
+            continue
+        elif tag == "tr":
+            if event == "start":
                 rows.append((el.sourceline, []))
-            elif (tag == "td" or tag == "th") and depth == 1:
-                cell = []
-                span = (_int(el.get("colspan")), _int(el.get("rowspan")))
-            elif tag == "input" and cell is not None:
-                cell.append("☑" if "checked" in el.attrib else "☐")
-            elif tag == "br" and cell is not None:
-                cell.append(" ")
-            if el.text and cell is not None:
-                cell.append(el.text)
-            for child in el:
-                walk(child)
-            if tag == "table":
-                depth -= 1
-            elif (tag == "td" or tag == "th") and depth == 1 and cell is not None:
-                if not rows:
-                    rows.append((el.sourceline, []))
-                rows[-1][1].append(("".join(cell), *span))
-                cell = None
-        if el.tail and cell is not None:
-            cell.append(el.tail)
-
-    walk(root)
+        elif event == "end":  # td, th
+            if not rows:
+                rows.append((el.sourceline, []))
+            colspan, rowspan = el.get("colspan"), el.get("rowspan")
+            rows[-1][1].append(("".join(el.itertext()), 1 if colspan is None else _int(colspan),
+                                1 if rowspan is None else _int(rowspan)))
     return rows
 
 
