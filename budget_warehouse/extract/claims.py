@@ -8,6 +8,7 @@ just before the number (the *label*), the sentence, and the heading above it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from budget_warehouse.extract.numbers import SCALE_TO_WAN, parse_amount
 from budget_warehouse.extract.records import Claim
@@ -42,14 +43,24 @@ def _label(sentence: str, start: int) -> str:
     return sentence[cut + 1 : start].strip()[-40:]
 
 
-def _section(seg: Segmented, line: int) -> str:
-    heads = [text for n, text in seg.headings.items() if n <= line]
-    return heads[-1] if heads else ""
+class _Headings:
+    """The last heading (and the last 第N部分 heading) at or above a line. seg.headings is in
+    line order: segment() adds them as it reads."""
 
+    def __init__(self, seg: Segmented) -> None:
+        self.lines = list(seg.headings)
+        self.texts = list(seg.headings.values())
+        parts = [(n, text) for n, text in seg.headings.items() if _PART.match(text)]
+        self.part_lines = [n for n, _ in parts]
+        self.part_texts = [text for _, text in parts]
 
-def _part(seg: Segmented, line: int) -> str:
-    heads = [text for n, text in seg.headings.items() if n <= line and _PART.match(text)]
-    return heads[-1] if heads else ""
+    def section(self, line: int) -> str:
+        i = bisect_right(self.lines, line)
+        return self.texts[i - 1] if i else ""
+
+    def part(self, line: int) -> str:
+        i = bisect_right(self.part_lines, line)
+        return self.part_texts[i - 1] if i else ""
 
 
 def _count(sentence: str, m: re.Match) -> tuple[str, str | None, str]:
@@ -103,12 +114,13 @@ def _classify(label: str, sentence: str, section: str, unit: str, prior: Claim |
 def extract_claims(seg: Segmented, exclude_lines: set[int]) -> list[Claim]:
     claims: list[Claim] = []
     counts = 0
+    headings = _Headings(seg)
     for line_no in seg.prose:
         if line_no in exclude_lines:
             continue
         text = plain(seg.lines[line_no - 1])
-        section = _section(seg, line_no)
-        overview = "概况" in _part(seg, line_no)
+        section = headings.section(line_no)
+        overview = "概况" in headings.part(line_no)
         prior: Claim | None = None  # what a following "比上年增加 …" refers to, within the paragraph
         for sm in _SENTENCE.finditer(text):
             sentence = sm.group(0)

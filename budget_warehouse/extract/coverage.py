@@ -8,6 +8,7 @@ from where they stand; a token with no reason is a gap in the extractor.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from budget_warehouse.extract.numbers import NUMBER_TOKEN_RE, normalise
 from budget_warehouse.extract.records import ExtractedDocument, NumberToken
@@ -81,15 +82,27 @@ def account_tokens(
     return out
 
 
+@lru_cache(maxsize=4096)  # tokens repeat (years, list numbers); re's own cache is smaller
+def _token_patterns(token: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """A token followed by 年/月/日, after an opening bracket, or as list numbering."""
+    t = re.escape(token)
+    return (
+        re.compile(t + r"\s*(年|月|日|号|月份)"),
+        re.compile(r"[〔\[【(（]\s*" + t),
+        re.compile(r"(^|[\s（(>])\s*(其中[:：])?[（(]?" + t + r"\s*[、)）.．]"),
+    )
+
+
 def _reason(n, line, token, whole_line, perf_ranges, table_ranges, prose) -> str | None:
     if n in whole_line:
         return whole_line[n]
     if any(a <= n <= b for a, b in perf_ranges):
         return "text of a performance table (date, reference, phone or description), not a target value"
     plain_line = _TAG.sub(" ", line)
-    if re.search(re.escape(token) + r"\s*(年|月|日|号|月份)", plain_line) or re.search(r"[〔\[【(（]\s*" + re.escape(token), plain_line):
+    date, reference, numbering = _token_patterns(token)
+    if date.search(plain_line) or reference.search(plain_line):
         return "date, year or document reference"
-    if re.search(r"(^|[\s（(>])\s*(其中[:：])?[（(]?" + re.escape(token) + r"\s*[、)）.．]", plain_line.lstrip("#*- ")):
+    if numbering.search(plain_line.lstrip("#*- ")):
         return "list or line-item numbering"
     if n in prose and is_heading(line):
         return "heading number"

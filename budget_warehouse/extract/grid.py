@@ -9,7 +9,7 @@ leaves them), so both renderings of the same table yield the same grid.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import unescape
 
 from lxml import etree
@@ -18,6 +18,7 @@ _MARKUP = re.compile(r"</?(b|strong|span|div|p|br|font|u|i|em)\b[^>]*>|\*\*|^#+\
 _INPUT_CHECKED = re.compile(r"<input[^>]*checked[^>]*>", re.I)
 _INPUT = re.compile(r"<input[^>]*>", re.I)
 _NEEDS_CLEANING = re.compile(r"[<*&#\u3000\xa0]")
+_SPACES = re.compile(r"\s+")
 
 
 def clean_cell(text: str) -> str:
@@ -28,7 +29,7 @@ def clean_cell(text: str) -> str:
     text = _INPUT.sub("☐", text)
     text = _MARKUP.sub("", text)
     text = unescape(text).replace("\u3000", " ").replace("\xa0", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +37,15 @@ class Row:
     cells: tuple[str, ...]
     line: int
     html: int = 0  # for rows of an HTML table: the line the table starts on (0 for tab rows)
+    # The non-blank cells, computed once (read many times; never to be mutated).
+    filled: list[str] = field(init=False, repr=False, compare=False)
 
-    @property
-    def filled(self) -> list[str]:
-        return [c for c in self.cells if c]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "filled", [c for c in self.cells if c])
 
 
 def tsv_row(text: str, line: int) -> Row:
-    return Row(tuple(clean_cell(c) for c in text.rstrip("\n").split("\t")), line)
+    return Row(tuple([clean_cell(c) for c in text.rstrip("\n").split("\t")]), line)
 
 
 # lxml (libxml2): a compiled parser that keeps each element's source line. Bytes in, so an

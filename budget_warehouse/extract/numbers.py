@@ -16,11 +16,14 @@ AMOUNT_RE = re.compile(r"^[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 NUMBER_TOKEN_RE = re.compile(
     r"[-−\d](?<![\d.,].)(?:(?<=[-−])(?:\d{1,3}(?:,\d{3})+|\d+)|(?<=\d)(?:\d{0,2}(?:,\d{3})+|\d*))(?:\.\d+)?"
 )
+_BLANKS = frozenset(("", "-", "—", "--", "——", "/"))
 SCALE_TO_WAN = {"万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
 
 
 def normalise(text: str) -> str:
-    return text.translate(_FULLWIDTH).replace(" ", "").strip()
+    if not text.isascii():  # full-width digits and separators are never ASCII
+        text = text.translate(_FULLWIDTH)
+    return text.replace(" ", "").strip()
 
 
 def is_amount(text: str) -> bool:
@@ -33,13 +36,13 @@ def parse_amount(text: str) -> tuple[Decimal | None, int]:
     Raises ValueError for text that is neither blank nor an amount.
     """
     t = normalise(text)
-    if t in ("", "-", "—", "--", "——", "/"):
+    if t in _BLANKS:
         return None, 0
     if not AMOUNT_RE.match(t):
         raise ValueError(f"not an amount: {text!r}")
     t = t.replace(",", "").replace("−", "-")
-    decimals = len(t.split(".", 1)[1]) if "." in t else 0
-    return Decimal(t), decimals
+    dot = t.find(".")
+    return Decimal(t), (len(t) - dot - 1 if dot >= 0 else 0)
 
 
 def to_wan(value: Decimal | None, unit: str) -> Decimal | None:

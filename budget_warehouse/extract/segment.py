@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from budget_warehouse.extract.classify import title_core
 from budget_warehouse.extract.grid import Row, clean_cell, html_rows, tsv_row
@@ -48,6 +49,7 @@ class Segmented:
     headings: dict[int, str]  # line number -> heading text, for sections
 
 
+@lru_cache(maxsize=8192)  # a line is read by several steps of one document
 def plain(line: str) -> str:
     """A line's text without heading markup."""
     return clean_cell(line)
@@ -102,8 +104,7 @@ def segment(text: str) -> Segmented:
         raw = lines[i]
         line_no = i + 1
         stripped = raw.strip()
-        low = stripped.lower()
-        if "<table" in low:
+        if "<" in stripped and "<table" in stripped.lower():
             # An HTML table, possibly across lines and possibly inside a tab row's cell.
             j = i
             chunk = raw
