@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html import unescape
+from itertools import islice
 
 from lxml import etree
 
@@ -66,22 +67,21 @@ def _table_rows(html: str) -> list[tuple[int, list[tuple[str, int, int]]]]:
     for el in root.iter("br", "input"):  # their text, so that a cell's text is its itertext()
         mark = " " if el.tag == "br" else "☑" if "checked" in el.attrib else "☐"
         el.tail = mark + el.tail if el.tail else mark
-    depth = 0
-    for event, el in etree.iterwalk(root, events=("start", "end"), tag=("table", "tr", "td", "th")):
-        tag = el.tag
-        if tag == "table":
-            depth += 1 if event == "start" else -1
-        elif depth != 1:
-            continue
-        elif tag == "tr":
-            if event == "start":
+    for table in root.iter("table"):
+        if next(table.iterancestors("table"), None) is not None:
+            continue  # a nested table: its text belongs to the enclosing cell
+        nested = next(islice(table.iter("table"), 1, None), None) is not None
+        for el in table.iter("tr", "td", "th"):
+            if nested and next(el.iterancestors("table")) is not table:
+                continue
+            if el.tag == "tr":
                 rows.append((el.sourceline, []))
-        elif event == "end":  # td, th
-            if not rows:
+                continue
+            if not rows:  # a cell before any <tr>
                 rows.append((el.sourceline, []))
             colspan, rowspan = el.get("colspan"), el.get("rowspan")
-            rows[-1][1].append(("".join(el.itertext()), 1 if colspan is None else _int(colspan),
-                                1 if rowspan is None else _int(rowspan)))
+            text = "".join(el.itertext()) if len(el) else el.text or ""
+            rows[-1][1].append((text, 1 if colspan is None else _int(colspan), 1 if rowspan is None else _int(rowspan)))
     return rows
 
 
@@ -97,6 +97,9 @@ def html_rows(html: str, first_line: int) -> list[Row]:
     grid: list[Row] = []
     pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
     for line, cells in _table_rows(html):
+        if not pending and all(colspan == 1 for _, colspan, _ in cells) and all(rowspan == 1 for *_, rowspan in cells):
+            grid.append(Row(tuple([clean_cell(text) for text, _, _ in cells]), first_line + line - 1, html=first_line))
+            continue  # the common case: no span
         out: list[str] = []
         col = 0
         queue = list(cells)
