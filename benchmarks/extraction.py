@@ -115,6 +115,34 @@ def print_split(label: str, per_doc: float, wall: float, spent: Counter) -> None
     print(f"    {'other':<48} {(total - top) * 1000:6.2f} ms  {(total - top) / total:5.1%}")
 
 
+def floors(texts: list[str]) -> tuple[float, float]:
+    """CPU seconds per document of (a) splitting into lines and one pass of the number-token
+    pattern over them, (b) constructing the document's records (frozen dataclasses) again from
+    their field values: what any pure-Python extractor with these records pays at least."""
+    from dataclasses import fields, is_dataclass
+
+    from budget_warehouse.extract.document import extract
+    from budget_warehouse.extract.numbers import NUMBER_TOKEN_RE
+
+    started = time.process_time()
+    for text in texts:
+        for line in text.split("\n"):
+            NUMBER_TOKEN_RE.findall(line)
+    scan = (time.process_time() - started) / len(texts)
+    calls = []
+    for text in texts:
+        doc = extract(text)
+        for f in fields(doc):
+            value = getattr(doc, f.name)
+            for record in value if isinstance(value, list) else [value]:
+                if is_dataclass(record):
+                    calls.append((type(record), [getattr(record, g.name) for g in fields(record) if g.init]))
+    started = time.process_time()
+    for cls, args in calls:
+        cls(*args)
+    return scan, (time.process_time() - started) / len(texts)
+
+
 def run(documents: int = 200, repeat: int = 3) -> float:
     """Print the figures; return documents/s per core over the generated documents (all layouts)."""
     texts = corpus(documents)
@@ -125,6 +153,9 @@ def run(documents: int = 200, repeat: int = 3) -> float:
         print_split(f"extraction, {len(group)} generated documents, {label}", per_doc, wall, spent)
     per_doc, wall, spent = measure([SAMPLE.read_text(encoding="utf-8")] * 20, repeat)
     print_split("extraction, the sample", per_doc, wall, spent)
+    scan, records = floors(texts["converter layouts"])
+    print(f"floors (converter layouts): lines + one number-token pass {scan * 1000:.2f} ms/document; "
+          f"constructing the records alone {records * 1000:.2f} ms/document")
     return 1 / statistics.mean(all_per_doc)
 
 

@@ -24,6 +24,10 @@ PAGE_NUMBER_RE = re.compile(r"^[-—–]?\s*\d{1,3}\s*[-—–]?$|^第\s*\d{1,3}
 EMPTY_MARKERS = {"无", "本部门无此项预算", "无此项预算", "本单位无此项预算"}
 # A note under a blank grid saying the table is empty.
 EMPTY_NOTE_RE = re.compile(r"^注[:：].*(?:本表为空表|本表无数据|故本表无|本表无内容|无此项)")
+_BOLD_LINE = re.compile(r"^<b>.*</b>$")
+_NUMBERED = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十\d]+\)|\d+[.、])")
+_SENTENCE_END = re.compile(r"[。；]")
+_TITLE_PUNCT = re.compile(r"[。；，]")
 _TITLE_END = re.compile(r"(表|目录|清单|情况表)(（续）|\(续\))?$")
 
 
@@ -59,16 +63,14 @@ def is_heading(line: str) -> bool:
     s = line.strip()
     if not s or "\t" in s:
         return False
-    if s.startswith("#") or (s.startswith("**") and s.endswith("**")) or re.match(r"^<b>.*</b>$", s):
+    if s.startswith("#") or (s.startswith("**") and s.endswith("**")) or _BOLD_LINE.match(s):
         return True
     text = plain(s)
-    return len(text) <= 40 and bool(
-        re.match(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十\d]+\)|\d+[.、])", text)
-    ) and not re.search(r"[。；]", text)
+    return len(text) <= 40 and bool(_NUMBERED.match(text)) and not _SENTENCE_END.search(text)
 
 
 def looks_like_title(text: str) -> bool:
-    return 2 < len(text) <= 50 and bool(_TITLE_END.search(text)) and not re.search(r"[。；，]", text)
+    return 2 < len(text) <= 50 and bool(_TITLE_END.search(text)) and not _TITLE_PUNCT.search(text)
 
 
 def _split_html(text: str) -> list[str]:
@@ -168,11 +170,12 @@ def segment(text: str) -> Segmented:
             current.unit, current.unit_line = unit_match.group(1), line_no
             i += 1
             continue
-        if current is not None and current.rows and PAGE_NUMBER_RE.match(compact) and _continues(lines, i):
+        page_number = PAGE_NUMBER_RE.match(compact)
+        if current is not None and current.rows and page_number and _continues(lines, i):
             current.page_numbers.append(line_no)
             i += 1
             continue
-        if PAGE_NUMBER_RE.match(compact):
+        if page_number:
             # A page break between a title (or its 单位 line) and the table, or between paragraphs:
             # debris, not the text a following table takes its title from.
             if current is not None:
@@ -190,7 +193,7 @@ def segment(text: str) -> Segmented:
             # "单位：万元" then prose: no table after all.
             current = None
         close()
-        if blocks and EMPTY_NOTE_RE.search(compact) and line_no - blocks[-1].last_line <= 3:
+        if blocks and line_no - blocks[-1].last_line <= 3 and EMPTY_NOTE_RE.search(compact):
             blocks[-1].empty_marker_line = line_no  # a blank grid with "注：…本表为空表。" under it
         if is_heading(raw) or looks_like_title(text):
             headings[line_no] = text
