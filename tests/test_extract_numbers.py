@@ -1,4 +1,5 @@
-"""The fast number-token pattern finds exactly what the plain one finds (numbers.NUMBER_TOKEN_RE)."""
+"""Number tokens: the fast token pattern finds exactly what the plain one finds (numbers.NUMBER_TOKEN_RE),
+and the coverage account reads what stands around a token as the per-token patterns did."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from budget_warehouse.extract.coverage import _DATE_AFTER, _NUMBERING_AFTER, _NUMBERING_BEFORE, _REFERENCE_BEFORE, _stands
 from budget_warehouse.extract.numbers import NUMBER_TOKEN_RE
 
 # The plain form: an optional minus, thousands groups preferred, optional decimals, not after a
@@ -32,3 +34,20 @@ def test_tokens_of_a_line():
     line = "2024年收入1,234.56万元，比上年-12.5%，编号3,45，第8页"
     # "45" follows a comma: not a token of its own ("3,45" is no thousands group)
     assert NUMBER_TOKEN_RE.findall(line) == ["2024", "1,234.56", "-12.5", "3", "8"]
+
+
+@given(st.text(alphabet="12 3年月日号份〔[【(（)）、.．其中:：>#\t", max_size=14), st.sampled_from(["1", "12", "2", "1.2"]))
+def test_what_stands_around_a_token_as_the_per_token_patterns_read_it(text, token):
+    t = re.escape(token)
+    assert _stands(token, text, None, _DATE_AFTER) == bool(re.search(t + r"\s*(年|月|日|号|月份)", text))
+    assert _stands(token, text, _REFERENCE_BEFORE, None) == bool(re.search(r"[〔\[【(（]\s*" + t, text))
+    assert _stands(token, text, _NUMBERING_BEFORE, _NUMBERING_AFTER) == bool(
+        re.search(r"(^|[\s（(>])\s*(其中[:：])?[（(]?" + t + r"\s*[、)）.．]", text))
+
+
+def test_token_contexts():
+    assert _stands("2019", "根据〔2019〕3号文", _REFERENCE_BEFORE, None)
+    assert _stands("3", "根据〔2019〕3号文", None, _DATE_AFTER)
+    assert not _stands("2019", "预算2019万元", None, _DATE_AFTER)
+    assert _stands("2", "其中：2、项目支出", _NUMBERING_BEFORE, _NUMBERING_AFTER)
+    assert not _stands("2", "共2个项目", _NUMBERING_BEFORE, _NUMBERING_AFTER)

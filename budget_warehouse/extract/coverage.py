@@ -8,7 +8,6 @@ from where they stand; a token with no reason is a gap in the extractor.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from budget_warehouse.extract.numbers import NUMBER_TOKEN_RE, normalise
 from budget_warehouse.extract.records import ExtractedDocument, NumberToken
@@ -82,15 +81,25 @@ def account_tokens(
     return out
 
 
-@lru_cache(maxsize=4096)  # tokens repeat (years, list numbers); re's own cache is smaller
-def _token_patterns(token: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    """A token followed by 年/月/日, after an opening bracket, or as list numbering."""
-    t = re.escape(token)
-    return (
-        re.compile(t + r"\s*(年|月|日|号|月份)"),
-        re.compile(r"[〔\[【(（]\s*" + t),
-        re.compile(r"(^|[\s（(>])\s*(其中[:：])?[（(]?" + t + r"\s*[、)）.．]"),
-    )
+# What stands around a token: a date or year (2019年, 3月), a document reference (〔2019〕, （2019),
+# list numbering (1、 （2） 其中：3.). BEFORE patterns end where the token starts, AFTER patterns start
+# where it ends.
+_DATE_AFTER = re.compile(r"\s*(年|月|日|号|月份)")
+_REFERENCE_BEFORE = re.compile(r"[〔\[【(（]\s*\Z")
+_NUMBERING_BEFORE = re.compile(r"(^|[\s（(>])\s*(其中[:：])?[（(]?\Z")
+_NUMBERING_AFTER = re.compile(r"\s*[、)）.．]")
+
+
+def _stands(token: str, text: str, before: re.Pattern | None, after: re.Pattern | None) -> bool:
+    """True if some occurrence of ``token`` in ``text`` has ``before`` right before it and ``after``
+    right after it: re.search(before + re.escape(token) + after, text), without compiling a pattern
+    for each token."""
+    at = text.find(token)
+    while at >= 0:
+        if (after is None or after.match(text, at + len(token))) and (before is None or before.search(text[:at])):
+            return True
+        at = text.find(token, at + 1)
+    return False
 
 
 def _reason(n, line, token, whole_line, perf_ranges, table_ranges, prose) -> str | None:
@@ -99,10 +108,9 @@ def _reason(n, line, token, whole_line, perf_ranges, table_ranges, prose) -> str
     if any(a <= n <= b for a, b in perf_ranges):
         return "text of a performance table (date, reference, phone or description), not a target value"
     plain_line = _TAG.sub(" ", line)
-    date, reference, numbering = _token_patterns(token)
-    if date.search(plain_line) or reference.search(plain_line):
+    if _stands(token, plain_line, None, _DATE_AFTER) or _stands(token, plain_line, _REFERENCE_BEFORE, None):
         return "date, year or document reference"
-    if numbering.search(plain_line.lstrip("#*- ")):
+    if _stands(token, plain_line.lstrip("#*- "), _NUMBERING_BEFORE, _NUMBERING_AFTER):
         return "list or line-item numbering"
     if n in prose and is_heading(line):
         return "heading number"

@@ -110,9 +110,13 @@ def segment(text: str) -> Segmented:
             # An HTML table, possibly across lines and possibly inside a tab row's cell.
             j = i
             chunk = raw
-            while chunk.lower().count("<table") > chunk.lower().count("</table>") and j + 1 < n:
+            low = raw.lower()
+            open_tables = low.count("<table") - low.count("</table>")  # counted line by line as it grows
+            while open_tables > 0 and j + 1 < n:
                 j += 1
                 chunk += "\n" + lines[j]
+                low = lines[j].lower()
+                open_tables += low.count("<table") - low.count("</table>")
             parts = []  # rows of each piece: an HTML table, or the tab cells around it
             for part in (_split_html(chunk) if "\t" in chunk else [chunk]):
                 if "<table" in part.lower():
