@@ -24,7 +24,7 @@ _YEAR = re.compile(r"\d{4}\s*年度?")
 def title_core(title: str) -> str:
     """The title without numbering, year and spaces: "七、2019年一般…表" -> "一般…表"."""
     t = _NUMBERING.sub("", title.strip(), count=1)
-    return _YEAR.sub("", re.sub(r"\s+", "", t))
+    return _YEAR.sub("", "".join(t.split()))
 
 
 def _header_words(rows: list[Row]) -> str:

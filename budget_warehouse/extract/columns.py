@@ -82,13 +82,13 @@ class ColumnSpec:
 
 def _leaf(label: str) -> str:
     parts = [p for p in label.split("/") if p and not re.fullmatch(r"其中[:：]?", p)]
-    return re.sub(r"\s+", "", parts[-1]) if parts else ""
+    return "".join(parts[-1].split()) if parts else ""
 
 
 def column_specs(kind: str, labels: list[str]) -> list[ColumnSpec]:
     specs = []
     for i, label in enumerate(labels):
-        compact = re.sub(r"\s+", "", label)
+        compact = "".join(label.split())
         leaf = _leaf(label)
         side = "revenue" if "收入" in compact.split("/")[0] else "expenditure" if "支出" in compact.split("/")[0] else None
         if not leaf:
