@@ -46,7 +46,10 @@ class Row:
 
 
 def tsv_row(text: str, line: int) -> Row:
-    return Row(tuple([clean_cell(c) for c in text.rstrip("\n").split("\t")]), line)
+    cells = text.rstrip("\n").split("\t")
+    if not _NEEDS_CLEANING.search(text):  # no cell needs more than clean_cell's plain-text case
+        return Row(tuple([" ".join(c.split()) for c in cells]), line)
+    return Row(tuple([clean_cell(c) for c in cells]), line)
 
 
 # lxml (libxml2): a compiled parser that keeps each element's source line. Bytes in, so an
