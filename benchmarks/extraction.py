@@ -37,6 +37,7 @@ STAGES = [
     ("roster", "budget_warehouse.extract.document", "parse_roster"),
     ("绩效目标表", "budget_warehouse.extract.document", "parse_performance"),
     ("project list", "budget_warehouse.extract.document", "parse_project_list"),
+    ("projects linked to their 绩效目标表 (difflib)", "budget_warehouse.extract.document", "link_projects"),
     ("prose claims", "budget_warehouse.extract.document", "extract_claims"),
     ("coverage account", "budget_warehouse.extract.document", "account_tokens"),
     ("text checks (statements, wording, 目录, notes)", "budget_warehouse.extract.document", "read_text"),

@@ -241,14 +241,20 @@ def link_projects(projects: list[Project], perfs: list[PerfTable]) -> list[Proje
     for p in projects:
         mine = _norm(p.name)
         for perf, names, matchers in perf_names:
-            for matcher in matchers:
-                matcher.set_seq1(mine)
-            similarity = max((matcher.ratio() for matcher in matchers), default=0)
-            if any(n and (n in mine or mine in n) for n in names):
-                similarity = max(similarity, 0.8)
             current = [f.amount for f in perf.funding if f.source == "total" and f.period == "current_year"]
             amount_match = bool(current) and current[0] == p.amount
             unit_match = bool(perf.filled_by) and bool(set(perf.filled_by) & set(p.name[:4]))
+            contained = any(n and (n in mine or mine in n) for n in names)
+            for matcher in matchers:
+                matcher.set_seq1(mine)
+            # quick_ratio() bounds ratio() from above and is much cheaper: a pair that cannot reach
+            # the 0.6 of a link even so is left out (it would never be linked).
+            bound = max((matcher.quick_ratio() for matcher in matchers), default=0)
+            if not contained and bound + (0.5 if amount_match else 0) + (0.1 if unit_match else 0) < 0.6:
+                continue
+            similarity = max((matcher.ratio() for matcher in matchers), default=0)
+            if contained:
+                similarity = max(similarity, 0.8)
             scores.append((similarity + (0.5 if amount_match else 0) + (0.1 if unit_match else 0), p.seq, perf.perf_id))
     linked: dict[int, str] = {}
     used: set[str] = set()
