@@ -53,6 +53,11 @@ def test_two_tables_on_one_line_and_text_around_them():
     assert grid(html, first_line=7) == [(("1",), 7), (("2",), 7)]
 
 
+def test_cells_left_unclosed_keep_their_text():
+    # libxml2 closes them; the stdlib reader this replaced lost both (an empty row)
+    assert grid("<table><tr><td>a<td>b</tr><tr><td>1</table>") == [(("a", "b"), 1), (("1",), 1)]
+
+
 def test_no_table_or_only_whitespace_gives_no_rows():
     assert grid("<table></table>") == []
     assert grid("   ") == []
