@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９，．－", "0123456789,.-")
 AMOUNT_RE = re.compile(r"^[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
@@ -30,6 +31,7 @@ def is_amount(text: str) -> bool:
     return bool(AMOUNT_RE.match(normalise(text)))
 
 
+@lru_cache(maxsize=8192)  # amounts repeat (totals in several tables, 0.00, blanks); the result is immutable
 def parse_amount(text: str) -> tuple[Decimal | None, int]:
     """(value, decimals printed) of an amount cell; (None, 0) for a blank cell.
 
