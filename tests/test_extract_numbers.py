@@ -9,6 +9,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from budget_warehouse.extract.claims import _AMOUNT, _COUNT, _OTHER_COUNT
 from budget_warehouse.extract.coverage import _DATE_AFTER, _NUMBERING_AFTER, _NUMBERING_BEFORE, _REFERENCE_BEFORE, _stands
 from budget_warehouse.extract.numbers import NUMBER_TOKEN_RE
 
@@ -51,3 +52,37 @@ def test_token_contexts():
     assert not _stands("2019", "预算2019万元", None, _DATE_AFTER)
     assert _stands("2", "其中：2、项目支出", _NUMBERING_BEFORE, _NUMBERING_AFTER)
     assert not _stands("2", "共2个项目", _NUMBERING_BEFORE, _NUMBERING_AFTER)
+
+
+# The prose patterns of claims.py in their plain form (before issue 9): a number not after a digit or ".".
+PLAIN_PROSE = {
+    "amount": (_AMOUNT, re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元|%|％)")),
+    "count": (_COUNT, re.compile(r"(?<![\d.])(\d+)\s*(个项目|个项目绩效目标|辆|台（套）|台\(套\))")),
+    "other_count": (_OTHER_COUNT, re.compile(r"(?<![\d.])(\d+)\s*(人（次）|人\(次\)|人次|家|场|名|个(?!月|项目|百分点))")),
+}
+
+
+def _found(pattern: re.Pattern, text: str):
+    return [(m.span(), m.span(1), m.groups()) for m in pattern.finditer(text)]
+
+
+def test_prose_patterns_on_every_short_string():
+    pieces = ["1", "2", ",", ".", "万元", "%", "个", "月", "家", " ", "５"]
+    for length in range(1, 5):
+        for chars in itertools.product(pieces, repeat=length):
+            text = "".join(chars)
+            for fast, plain in PLAIN_PROSE.values():
+                assert _found(fast, text) == _found(plain, text), text
+
+
+@given(st.text(alphabet="0123456789,.万元亿%％个项目辆人次家场名月 a５（）", max_size=30))
+def test_prose_patterns_on_random_text(text):
+    for fast, plain in PLAIN_PROSE.values():
+        assert _found(fast, text) == _found(plain, text)
+
+
+def test_prose_amounts_and_counts():
+    sentence = "收入1,234.56万元，增长5%，共12个项目，接待80家、1000人次，编号3.45万元"
+    assert [m.group(1, 2) for m in _AMOUNT.finditer(sentence)] == [("1,234.56", "万元"), ("5", "%"), ("3.45", "万元")]
+    assert [m.group(1) for m in _COUNT.finditer(sentence)] == ["12"]
+    assert [m.group(1, 2) for m in _OTHER_COUNT.finditer(sentence)] == [("80", "家"), ("1000", "人次")]

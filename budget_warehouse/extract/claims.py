@@ -15,10 +15,13 @@ from budget_warehouse.extract.records import Claim
 from budget_warehouse.extract.segment import Segmented, plain
 from budget_warehouse.extract.vocabulary import EXPENDITURE_KINDS, FUNDING_SOURCES, THREE_PUBLIC_ITEMS, match_key
 
-_AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元|%|％)")
-_COUNT = re.compile(r"(?<![\d.])(\d+)\s*(个项目|个项目绩效目标|辆|台（套）|台\(套\))")
+# Numbers not after a digit or ".": the lookbehind sits after the first digit (over it and the one
+# before), so the regex engine skips to digits instead of trying it at every position; the same
+# matches as "(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)…" (tests/test_extract_numbers.py).
+_AMOUNT = re.compile(r"(\d(?<![\d.]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))\s*(万元|亿元|元|%|％)")
+_COUNT = re.compile(r"(\d(?<![\d.]\d)\d*)\s*(个项目|个项目绩效目标|辆|台（套）|台\(套\))")
 # Other counts the prose states: "80 家", "374 个", "5 场", "1000 人（次）", "3 个下属单位" (not "12个月").
-_OTHER_COUNT = re.compile(r"(?<![\d.])(\d+)\s*(人（次）|人\(次\)|人次|家|场|名|个(?!月|项目|百分点))")
+_OTHER_COUNT = re.compile(r"(\d(?<![\d.]\d)\d*)\s*(人（次）|人\(次\)|人次|家|场|名|个(?!月|项目|百分点))")
 _UNIT_COUNT = re.compile(r"^(机关[^，。；及和]{0,12}|下属(?:预算)?单位|所属(?:预算)?单位|二级(?:预算)?单位)")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
