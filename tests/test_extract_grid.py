@@ -171,3 +171,12 @@ def _tables(draw):
 @given(_tables(), st.integers(1, 500))
 def test_random_tables_give_the_rows_the_stdlib_parser_gave(html, first_line):
     assert html_rows(html, first_line) == stdlib_html_rows(html, first_line)
+
+
+def test_threads_parse_at_the_same_time():
+    from concurrent.futures import ThreadPoolExecutor
+
+    html = "<table>" + "".join(f"<tr><td>{i}</td><td>{i * 2}.50</td></tr>\n" for i in range(200)) + "</table>"
+    expected = grid(html)
+    with ThreadPoolExecutor(4) as pool:
+        assert all(r == expected for r in pool.map(lambda _: grid(html), range(40)))

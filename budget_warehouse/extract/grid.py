@@ -9,6 +9,7 @@ leaves them), so both renderings of the same table yield the same grid.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from html import unescape
 from itertools import islice
@@ -53,8 +54,16 @@ def tsv_row(text: str, line: int) -> Row:
 
 
 # lxml (libxml2): a compiled parser that keeps each element's source line. Bytes in, so an
-# encoding declaration inside the text cannot make it refuse a str.
-_PARSER = etree.HTMLParser(default_doctype=False, encoding="utf-8")
+# encoding declaration inside the text cannot make it refuse a str. One parser per thread
+# (an lxml parser must not be used by two threads at once).
+_LOCAL = threading.local()
+
+
+def _parser() -> etree.HTMLParser:
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = etree.HTMLParser(default_doctype=False, encoding="utf-8")
+    return parser
 
 
 def _table_rows(html: str) -> list[tuple[int, list[tuple[str, int, int]]]]:
@@ -63,7 +72,7 @@ def _table_rows(html: str) -> list[tuple[int, list[tuple[str, int, int]]]]:
     A nested table is flattened into the enclosing cell's text; a <br> is a space and a
     checkbox <input> ☑/☐ (checked or not); comments are not text.
     """
-    root = etree.fromstring(html.encode("utf-8", "surrogatepass"), _PARSER)
+    root = etree.fromstring(html.encode("utf-8", "surrogatepass"), _parser())
     rows: list[tuple[int, list[tuple[str, int, int]]]] = []
     if root is None:  # nothing but whitespace or comments
         return rows
