@@ -27,6 +27,7 @@ def normalise(text: str) -> str:
     return text.replace(" ", "").strip()
 
 
+@lru_cache(maxsize=8192)  # asked of the same cells by several steps (header split, cut rows, blank grids)
 def is_amount(text: str) -> bool:
     return bool(AMOUNT_RE.match(normalise(text)))
 
