@@ -97,7 +97,8 @@ def column_specs(kind: str, labels: list[str]) -> list[ColumnSpec]:
             specs.append(ColumnSpec(i, label, "unit_code"))
         elif re.search(r"单位名称|部门名称|预算单位", leaf):
             specs.append(ColumnSpec(i, label, "unit_name"))
-        elif re.search(r"编码|代码", leaf) or leaf in ("类", "款", "项"):
+        elif re.search(r"编码|代码", leaf) or leaf in ("类", "款", "项") or label.split()[-1:] in (["类"], ["款"], ["项"]):
+            # (a converter may print a two-level header cell on one line: "功能 类" over the 类 column)
             specs.append(ColumnSpec(i, label, "code"))
         elif re.search(r"科目名称|^名称$|功能分类科目|经济分类科目", leaf):
             specs.append(ColumnSpec(i, label, "name"))

@@ -116,6 +116,14 @@ def _continues_cut_row(prev: Row, row: Row) -> bool:
     )
 
 
+def _empty_marker_row(row: Row) -> bool:
+    """无 alone, or beside the blank 合计 of an empty grid (无 | | 合计 on one line)."""
+    filled = row.filled
+    return any(c in EMPTY_MARKERS for c in filled) and all(
+        c in EMPTY_MARKERS or TOTAL_RE.match(c.replace(" ", "")) for c in filled
+    )
+
+
 def _blank_grid(header: list[Row]) -> bool:
     """A table printed without amounts (all zero, or nothing to report): a 合计 line under the header, blank."""
     return any(
@@ -173,7 +181,7 @@ class TableParser:
         rows, cut_lines = join_cut_rows(self.block.rows)
         rows, dropped = dedupe_renderings(rows)
         title_rows = [r for r in rows if len(r.filled) == 1 and r.filled[0] == self.block.title]
-        markers = [r for r in rows if len(r.filled) == 1 and r.filled[0] in EMPTY_MARKERS]
+        markers = [r for r in rows if _empty_marker_row(r)]
         rows = [r for r in rows if r not in title_rows and r not in markers]
         header, data = split_header(rows)
         header, data = _code_labels_on_first_row(header, data)
