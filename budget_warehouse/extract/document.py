@@ -122,7 +122,8 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
         n_table += 1
         table_kind = kind if kind in TABLE_KINDS else UNRECOGNISED
         try:
-            parsed = TableParser(block, table_kind, f"t{n_table:02d}", unit, source_name).parse()
+            template = templates.table_of(table_kind, family)
+            parsed = TableParser(block, table_kind, f"t{n_table:02d}", unit, source_name, template).parse()
         except ExtractionError as exc:
             if type(exc) is not ExtractionError:
                 raise

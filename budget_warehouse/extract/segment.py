@@ -228,8 +228,11 @@ def _only_debris(lines: list[str], after: int, before: int) -> bool:
 
 
 def _only_blank(lines: list[str], after: int, before: int) -> bool:
-    """True if at most 5 lines lie strictly between two line numbers, all blank."""
-    return before - after <= 6 and not any(raw.strip() for raw in lines[after:before - 1])
+    """True if at most 7 lines lie strictly between two line numbers, all blank but for the blank
+    grid's 合计 (a converter may print it apart from the grid)."""
+    return before - after <= 8 and all(
+        plain(raw).replace(" ", "") in ("", "合计", "总计") for raw in lines[after:before - 1]
+    )
 
 
 def _continues(lines: list[str], i: int) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 
 from budget_warehouse.extract.columns import (
@@ -12,6 +12,7 @@ from budget_warehouse.extract.columns import (
     column_specs,
     composite_labels,
     is_column_number_row,
+    source_key,
     split_header,
 )
 from budget_warehouse.extract.errors import ExtractionError
@@ -19,7 +20,7 @@ from budget_warehouse.extract.grid import Row
 from budget_warehouse.extract.numbers import is_amount, parse_amount, to_wan
 from budget_warehouse.extract.records import Cell, Table
 from budget_warehouse.extract.segment import EMPTY_MARKERS, Block
-from budget_warehouse.extract.templates import shape_of
+from budget_warehouse.extract.templates import TemplateTable, shape_of
 from budget_warehouse.extract.vocabulary import (
     EXPENDITURE_KINDS,
     FINAL_ITEMS,
@@ -174,8 +175,10 @@ def _code(text: str) -> str:
 class TableParser:
     """Turns one block of a known kind into cells (see docs/contract.md for the shapes)."""
 
-    def __init__(self, block: Block, kind: str, table_id: str, unit: str, source: str):
+    def __init__(self, block: Block, kind: str, table_id: str, unit: str, source: str,
+                 template: TemplateTable | None = None):
         self.block, self.kind, self.table_id, self.unit, self.source = block, kind, table_id, unit, source
+        self.template = template  # the table's row in the template catalogue, if the document's family prints it
 
     def parse(self) -> ParsedTable:
         rows, cut_lines = join_cut_rows(self.block.rows)
@@ -224,6 +227,9 @@ class TableParser:
         if shape == "summary":
             self._summary_cells(data, specs, parsed)
         elif shape == "items" and _items_across(specs):
+            if problem := self._unread_items(data, specs, parsed.table):
+                specs = self._specs_by_position(header + data, problem)
+                parsed.table = replace(parsed.table, columns=tuple(s.label for s in specs), header_by_position=True)
             self._wide_item_cells(data, specs, parsed)
         elif shape == "items":
             self._item_cells(data, specs, parsed)
@@ -279,7 +285,7 @@ class TableParser:
             elif spec.role == "value" and pairs:
                 # More amount columns for the same item (合计, then 一般公共预算 | 政府性基金预算 …): by source.
                 item_spec, first = pairs[-1]
-                key = match_key(_leaf_of(spec.label), FUNDING_SOURCES) or _leaf_of(spec.label)
+                key = source_key(spec.label) or _leaf_of(spec.label)
                 pairs.append((item_spec, ColumnSpec(spec.index, spec.label, "value", "source", key, first.side)))
         for (item_spec, value_spec) in pairs:
             side = value_spec.side
@@ -334,6 +340,35 @@ class TableParser:
                 )
                 if cell:
                     parsed.cells.append(cell)
+
+    def _unread_items(self, data: list[Row], specs: list[ColumnSpec], table: Table) -> ExtractionError | None:
+        """Why a header of items printed as columns cannot be read (two columns read as one item,
+        or an amount under a column whose header names no item), or None."""
+        probe = ParsedTable(table=table)
+        try:
+            self._wide_item_cells(data, specs, probe)
+        except ExtractionError as exc:
+            return exc
+        loaded = set(probe.printed_columns.values())
+        for row in data[:1]:
+            for c, text in enumerate(row.cells):
+                if text and c not in loaded and _is_number(text):
+                    label = next((s.label for s in specs if s.index == c), "")
+                    return ExtractionError(
+                        f"column {c + 1} holds {text!r} under a header that names no item ({label!r})",
+                        source=self.source, line=row.line, table=self.kind,
+                    )
+        return None
+
+    def _specs_by_position(self, rows: list[Row], problem: ExtractionError) -> list[ColumnSpec]:
+        """The catalogue's columns for this table, in order, when the table has as many columns;
+        else the problem stands (never a guess)."""
+        width = max((len(r.cells) for r in rows), default=0)
+        known = self.template.columns if self.template else ()
+        if not known or len(known) != width:
+            detail = f"; the template catalogue lists {len(known)} columns, the table has {width}" if known else ""
+            raise ExtractionError(f"{problem.detail}{detail}", source=self.source, line=problem.line, table=self.kind)
+        return column_specs(self.kind, list(known))
 
     def _wide_item_cells(self, data: list[Row], specs: list[ColumnSpec], parsed: ParsedTable) -> None:
         """Items printed as columns (合计 | 因公出国(境)费 | 公务接待费 | 公务用车…) over one row of amounts,
