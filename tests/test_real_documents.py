@@ -275,3 +275,27 @@ def test_a_garbled_三公_header_is_read_by_the_catalogues_column_order(docs, co
                            ("admin_operation", "amount"): Decimal("217.83")}
     else:  # 预算数 0.95 in 合计 and 公务接待费, every 决算数 blank
         assert amounts == {("total", "budget"): Decimal("0.95"), ("reception", "budget"): Decimal("0.95")}
+
+
+@pytest.mark.parametrize("line, kind, item, amount", [
+    ("编制部门：上海市普陀区司法局 单位：元", "summary", "收入总计", Decimal("9628.221344")),  # the first table: nothing before it
+    ("编制部门：上海市普陀区司法局 单位:万元", "three_public", "合计", Decimal("10.81")),  # after tables in 元
+])
+def test_a_table_without_its_unit_line_takes_the_catalogues_default_not_the_previous_tables(docs, line, kind, item, amount):
+    """The budget's tables are in 元, its 三公 table in 万元 (the template's defaults in the catalogue).
+    Without its 单位 line a table is read in its kind's default, and the document says so."""
+    text = (FIXTURES / f"{BUDGET}.tabs.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    n = lines.index(line)
+    lines[n] = "编制部门：上海市普陀区司法局"
+    doc = extract("\n".join(lines), source_name="no-unit.txt")
+    [table] = [t for t in doc.tables if t.kind == kind]
+    assert table.unit_from_template and table.amount_unit == ("元" if kind == "summary" else "万元")
+    assert not any(t.unit_from_template for t in doc.tables if t.kind != kind)
+    found = [c.amount for c in doc.cells if c.table_kind == kind and (c.item_label == item or (item == "合计" and c.item_key == "total"))]
+    assert found and set(found) == {amount}
+    assert [w for w in doc.warnings if "prints no 单位 line" in w] == [
+        f"no-unit.txt: line {table.title_line}: table {table.title!r} prints no 单位 line; its amounts are read in "
+        f"{table.amount_unit}, the template catalogue's default"]
+    kept = lambda d: sorted((c.table_kind, c.source_line, c.column_index, c.amount) for c in d.cells)  # noqa: E731
+    assert kept(doc) == kept(docs[BUDGET])

@@ -100,7 +100,6 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
         )
     _check_not_truncated(seg, kinds, source_name)
 
-    unit = "万元"
     explained: list[tuple[int, str | None, str]] = []  # (line, token or None for whole line, reason)
     code_tokens: list[tuple[int, str]] = []
     roster_blocks = []
@@ -118,11 +117,16 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
         if kind == cls.PERFORMANCE:
             perf_blocks.append(block)
             continue
-        unit = block.unit or unit
         n_table += 1
         table_kind = kind if kind in TABLE_KINDS else UNRECOGNISED
+        template = templates.table_of(table_kind, family)
+        unit = block.unit or templates.default_unit(table_kind, family)
+        if not block.unit:
+            doc.warnings.append(
+                f"{source_name}: line {block.first_line}: table {block.title or table_kind!r} prints no 单位 line; "
+                f"its amounts are read in {unit}, the template catalogue's default"
+            )
         try:
-            template = templates.table_of(table_kind, family)
             parsed = TableParser(block, table_kind, f"t{n_table:02d}", unit, source_name, template).parse()
         except ExtractionError as exc:
             if type(exc) is not ExtractionError:
@@ -131,7 +135,7 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
             parsed = ParsedTable(table=unreadable_table(block, table_kind, f"t{n_table:02d}", unit, exc))
             explained += [(r.line, None, "inside an unreadable table (reported)") for r in block.rows]
             doc.warnings.append(f"{source_name}: {parsed.table.unreadable}")
-        doc.tables.append(parsed.table)
+        doc.tables.append(replace(parsed.table, unit_from_template=True) if not block.unit else parsed.table)
         doc.cells.extend(parsed.cells)
         printed_columns.update({(parsed.table.table_id, r, c): p for (r, c), p in parsed.printed_columns.items()})
         code_tokens += parsed.code_tokens

@@ -72,6 +72,16 @@ def table_of(kind: str, family: str | None) -> TemplateTable | None:
     return next((t for t in catalogue() if t.kind == kind and t.family == family and t.table_no is not None), None)
 
 
+def default_unit(kind: str, family: str | None) -> str:
+    """The unit a table prints no 单位 line for is read in: its family's default for the kind, else
+    the first family's that prints the kind, else the unit most of the family's tables default to."""
+    row = table_of(kind, family) or next((t for t in catalogue() if t.kind == kind and t.default_unit), None)
+    if row is not None and row.default_unit:
+        return row.default_unit
+    units = Counter(t.default_unit for t in catalogue() if t.family == family and t.default_unit)
+    return units.most_common(1)[0][0] if units else "万元"
+
+
 def shape_of(kind: str) -> str:
     return next((t.shape for t in catalogue() if t.kind == kind and t.shape), "coded")
 
