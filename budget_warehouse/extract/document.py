@@ -12,6 +12,7 @@ from budget_warehouse.extract.coverage import account_tokens
 from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES, decode
 from budget_warehouse.extract import templates
 from budget_warehouse.extract.errors import ExtractionError, NotABudget, TruncatedDocument
+from budget_warehouse.extract.final_paragraphs import final_account_claims
 from budget_warehouse.extract.formats import normalise
 from budget_warehouse.extract.meta import document_id, find_title, find_year, identity
 from budget_warehouse.extract.pdf import PdfText, is_pdf, pdf_to_text
@@ -159,6 +160,8 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
         explained += perf_explained
     doc.projects = link_projects(parse_project_list(seg), doc.perf_tables)
     doc.claims = extract_claims(seg, exclude_lines={p.source_line for p in doc.projects})
+    if phase == "决算":
+        doc.claims = final_account_claims(seg, doc.cells, doc.claims)
     doc.tokens = account_tokens(seg, doc, code_tokens, explained)
     read_text(seg, kinds, doc)
     doc.printed_columns = printed_columns

@@ -285,6 +285,7 @@ def _convert(
         out = [""] * len(columns)
         for (s, _, text), c in zip(row, _place(columns, *kinds, row)):
             c = _column(ends, s) if c is None else c
+            text = _LETTER_SPACED.sub("", text) if _LETTER_SPACED_CELL.match(text) else text
             out[c] = f"{out[c]} {text}" if out[c] else text
         text = row[0][2]
         (lone if len(row) == 1 and _NUMBER.match(text) and not _AMOUNT.match(text) else placed)[i] = out
@@ -302,6 +303,9 @@ def _convert(
 
 
 _CODE_LEVELS = ("类", "款", "项")
+# A name printed letter-spaced to fill its cell (``公 务 用 车 运 行 维 护``): its characters, joined.
+_LETTER_SPACED_CELL = re.compile(r"^[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,}$")
+_LETTER_SPACED = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 
 
 def _headers_spread(placed: dict[int, list[str]]) -> None:
@@ -340,7 +344,8 @@ def _split_rows_joined(placed: dict[int, list[str]]) -> dict[int, list[str]]:
     are left blank."""
     def fragment(out: list[str]) -> bool:
         filled = [c for c in out if c]
-        return bool(filled) and all(_AMOUNT.match(c) or c in _CODE_LEVELS for c in filled)
+        levels = [c for c in filled if c in _CODE_LEVELS]
+        return bool(filled) and all(_AMOUNT.match(c) or c in _CODE_LEVELS for c in filled) and len(levels) != 1
 
     def codes_only(out: list[str]) -> bool:
         filled = [c for c in out if c]
@@ -372,7 +377,11 @@ def _split_rows_joined(placed: dict[int, list[str]]) -> dict[int, list[str]]:
             below = placed[target + 1]
             if any(_AMOUNT.match(t) for t in below) or _overlap([out, below]):
                 break
-            if not (absorbing or all(t.isdigit() and len(t) <= 2 for t in below if t)):
+            # (else only a 款 or 项 code, with or without names, for a 类 printed alone beside it above)
+            if not (absorbing or any(
+                t.isdigit() and len(t) <= 2 and c > 0 and out[c - 1].isdigit() and len(out[c - 1]) == 3
+                for c, t in enumerate(below)
+            ) and all(not t.isdigit() or len(t) <= 2 for t in below)):
                 break
             out = [t or b for t, b in zip(out, below)]
             joined[target] = [""] * len(out)

@@ -48,9 +48,13 @@ class Segmented:
     headings: dict[int, str]  # line number -> heading text, for sections
 
 
+_BULLET = re.compile(r"^[-*+•]\s+")
+
+
 def plain(line: str) -> str:
-    """A line's text without heading markup."""
-    return clean_cell(line)
+    """A line's text without heading markup or a markdown list bullet (``- 一、收入决算表``)."""
+    text = clean_cell(line)
+    return _BULLET.sub("", text) if text[:1] in "-*+•" else text
 
 
 def is_heading(line: str) -> bool:

@@ -147,6 +147,13 @@ def _copy(rows: list[Row], mine: list[tuple[str, ...]]) -> list[tuple[str, ...]]
     return out
 
 
+_NUMBERED = re.compile(r"^(\d+[、.．]|[（(])")
+
+
+def _value_of(row: Row, spec: ColumnSpec) -> str:
+    return row.cells[spec.index] if spec.index < len(row.cells) else ""
+
+
 def _level(label: str) -> tuple[int, str]:
     text = _PREFIX.sub("", label.replace(" ", ""))
     for level, pattern in _LEVEL_PATTERNS:
@@ -195,7 +202,8 @@ class TableParser:
         column_number_lines = [r.line for r in header if is_column_number_row(r)]
         # A page break can repeat the header: drop rows identical to a header row.
         header_cells = {tuple(r.filled) for r in header}
-        data = [r for r in data if tuple(r.filled) not in header_cells]
+        # (not a lone character or two: the end of a wrapped label, as a header's wrapped word may end too)
+        data = [r for r in data if tuple(r.filled) not in header_cells or len("".join(r.filled)) <= 2]
         if not data and not empty and self.kind != "unrecognised":
             raise ExtractionError(
                 f"table {self.block.title or self.kind!r} has a header but no rows "
@@ -280,6 +288,9 @@ class TableParser:
                 pending = spec
             elif spec.role == "value" and pending is not None:
                 side = pending.side or spec.side or ("revenue" if not pairs else "expenditure")
+                if pairs and side == pairs[0][1].side:
+                    # a second item column is the other side (its group label was printed too wide)
+                    side = "expenditure" if side == "revenue" else "revenue"
                 pairs.append((pending, ColumnSpec(spec.index, spec.label, "value", "item", "amount", side)))
                 pending = None
             elif spec.role == "value" and pairs:
@@ -294,6 +305,14 @@ class TableParser:
                 label = row.cells[item_spec.index] if item_spec.index < len(row.cells) else ""
                 printed = row.cells[value_spec.index] if value_spec.index < len(row.cells) else ""
                 if not label and not printed:
+                    continue
+                previous = items[-1] if items else None
+                if (previous is not None and not printed and len(label.replace(" ", "")) <= 4
+                        and _level(label)[0] == 1 and not _NUMBERED.match(label) and not _LEVEL_PATTERNS[0][1].match(label)
+                        and _LEVEL_PATTERNS[0][1].match(previous[2]) and not _value_of(previous[1], value_spec)):
+                    # the end of a numbered item's name wrapped onto a line of its own (二、政府性基金预算财政拨 / 款)
+                    joined = previous[2] + label
+                    items[-1] = (previous[0], previous[1], joined, *_level(joined))
                     continue
                 level, text = _level(label)
                 items.append((index, row, label, level, text))
@@ -423,7 +442,8 @@ class TableParser:
             code = _code("".join(get(s) for s in code_cols))
             name = " ".join(get(s) for s in by_role.get("name", [])).strip()
             if code and not code.isdigit():
-                code, name = "", name or code  # 合计 (or 人员经费合计) printed in the code column: a label, not a code
+                # 合计 (or 人员经费合计, or its first character) printed in the code column: a label, not a code
+                code, name = "", code + name
             item = " ".join(get(s) for s in by_role.get("item", [])).strip()
             row_unit_code = _code(get(by_role["unit_code"][0])) if "unit_code" in by_role else ""
             row_unit_name = get(by_role["unit_name"][0]) if "unit_name" in by_role else ""
