@@ -176,10 +176,11 @@ def test_every_number_is_accounted_for(docs):
     # loaded includes 7 count claims of the prose (下属1家预算单位, 行政单位1家, 参公单位1家, …, 20个项目)
     assert docs[BUDGET].coverage() == {"tokens": 851, "loaded": 679, "explained": 172, "unexplained": 0}
     final = docs[FINAL]
-    left = [(t.source_line, t.token) for t in final.tokens if not t.accounted and not t.reason]
-    lines = {ln.source_line: ln.text for ln in final.lines}
-    # the only ones: the 序号 of the 决算's unit list (序号 | 单位名称 | 备注), a table no template defines
-    assert [tok for _, tok in left] == ["1", "2"] and all("预算不单列" in lines[ln] for ln, _ in left)
+    assert [(t.source_line, t.token) for t in final.tokens if not t.accounted and not t.reason] == []
+    # the 决算's unit list (序号 | 单位名称 | 备注) is its roster; its 序号 are list numbering
+    assert [u.unit_name for u in final.roster] == ["上海市普陀区财政局（本级）", "上海市普陀区财政局财政所", "上海市普陀区国库收付中心"]
+    numbering = [(t.token, t.reason) for t in final.tokens if t.source_line in {u.source_line for u in final.roster}]
+    assert numbering == [("1", "list numbering (序号 of the unit list)"), ("2", "list numbering (序号 of the unit list)")]
 
 
 def test_a_name_wrapped_onto_its_own_line_is_joined(docs):
@@ -299,3 +300,44 @@ def test_a_table_without_its_unit_line_takes_the_catalogues_default_not_the_prev
         f"{table.amount_unit}, the template catalogue's default"]
     kept = lambda d: sorted((c.table_kind, c.source_line, c.column_index, c.amount) for c in d.cells)  # noqa: E731
     assert kept(doc) == kept(docs[BUDGET])
+
+
+# The 决算's per-subject paragraphs (read by hand in the PDF, pages 21-23): "N、<类名>（类）<款名>（款）<项名>（项）。
+# 主要用于：… 年初预算为 X 万元，支出决算为 Y 万元。", no codes printed.
+SUBJECT_PARAGRAPHS = {
+    "2010601": ("1560.05", "1511.89"), "2010602": ("10.00", "10.00"), "2010607": ("135.90", "135.25"),
+    "2010608": ("450.52", "449.52"), "2080501": ("85.55", "84.65"), "2080505": ("161.62", "160.75"),
+    "2080506": ("80.81", "80.38"), "2080599": ("0.94", "0.94"), "2101101": ("62.29", "60.99"),
+    "2210201": ("187.75", "187.19"), "2210203": ("258.50", "258.50"),
+}
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "markdown", "layout"])
+def test_final_accounts_subject_paragraphs_are_subject_claims(docs, converted, fmt):
+    """The subject is the code whose 类, 款 and 项 names the document's tables print; the 决算数 restates the
+    一般公共预算财政拨款支出决算表 (pr_subject_amount), the 年初预算 is kept as subject_budget. Amounts cut
+    by a line break (``1511.89万`` / ``元``) are read too."""
+    doc = docs[FINAL] if fmt == "pdf" else converted[(FINAL, fmt)]
+    stated = {c.subject_code: c.printed for c in doc.claims if c.kind == "subject_amount"}
+    budget = {c.subject_code: c.printed for c in doc.claims if c.kind == "subject_budget"}
+    # pdftotext prints two paragraphs' lines out of reading order ("449.52万元。…" above "…支出决算为"):
+    # there the amounts follow no 年初预算为 / 支出决算为 and no subject claim is made (never a wrong one)
+    expected = {code: v for code, v in SUBJECT_PARAGRAPHS.items() if fmt != "layout" or code not in ("2010608", "2080505")}
+    assert stated == {code: final for code, (_, final) in expected.items()}
+    assert budget == {code: initial for code, (initial, _) in expected.items()}
+    table = {c.subject_code: c.printed for c in doc.cells if c.table_kind == "general_budget_by_subject" and c.measure == "total"}
+    assert all(table[code].replace(",", "") == printed for code, printed in stated.items())
+    assert len({c.claim_id for c in doc.claims}) == len(doc.claims)
+
+
+def test_completion_rates_name_the_amounts_they_divide(docs):
+    """完成(年初)预算的 Z%: its measure names the sentence's 决算 and 年初预算 claims."""
+    doc = docs[FINAL]
+    by_id = {c.claim_id: c for c in doc.claims}
+    rates = [c for c in doc.claims if c.kind == "completion_rate"]
+    read = [(c.printed, by_id[c.measure.split("/")[0]].printed, by_id[c.measure.split("/")[1]].printed) for c in rates]
+    # 一般公共预算财政拨款支出年初预算为2993.92万元，支出决算为2940.05万元，完成年初预算的98.20%;
+    # “三公”经费财政拨款支出年初预算为0.95万元，支出决算为0.00万元，完成预算的0%
+    assert read == [("98.20", "2940.05", "2993.92"), ("0", "0.00", "0.95")]
+    assert [by_id[c.measure.split("/")[1]].kind for c in rates] == ["general_budget_total", "three_public"]
+    assert not [c for c in docs[BUDGET].claims if c.kind in ("completion_rate", "subject_budget")]

@@ -150,8 +150,9 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
                 "kept as an unrecognised table"
             )
     for block in roster_blocks:
-        units, dropped = parse_roster(block.rows, doc.cells)
+        units, dropped, numbering = parse_roster(block.rows, doc.cells)
         doc.roster.extend(units)
+        explained += [(line, None, "list numbering (序号 of the unit list)") for line, _ in numbering]
         explained += [(line, None, "second rendering of a table (loaded once)") for line in dropped]
     for n, block in enumerate(perf_blocks, start=1):
         perf, indicators, perf_explained = parse_performance(block, f"p{n:02d}", seg)

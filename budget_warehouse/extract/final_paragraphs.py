@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from budget_warehouse.extract.claims import label_before
 from budget_warehouse.extract.numbers import parse_amount
 from budget_warehouse.extract.paragraphs import Paragraph, paragraphs
 from budget_warehouse.extract.records import Cell, Claim
@@ -26,8 +27,8 @@ from budget_warehouse.extract.segment import Segmented
 
 _NAMED = re.compile(r"([^（）()、，。；：\d]+)[（(]类[)）]([^（）()，。；：]+)[（(]款[)）]([^（）()，。；：]+)[（(]项[)）]")
 _NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_BUDGET = re.compile(r"年初预算(?:数)?为\s*" + _NUMBER + r"\s*万元")
-_FINAL = re.compile(r"(?:支出)?决算(?:数)?为\s*" + _NUMBER + r"\s*万元")
+_BUDGET = re.compile(r"年初预算(?:数)?为\s*" + _NUMBER + r"\s*万\s*元")
+_FINAL = re.compile(r"(?:支出)?决算(?:数)?为\s*" + _NUMBER + r"\s*万\s*元")
 _RATE = re.compile(r"完成(?:年初)?预算的\s*" + _NUMBER + r"\s*[%％]")
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 
@@ -84,19 +85,22 @@ def final_account_claims(seg: Segmented, cells: list[Cell], claims: list[Claim])
             taken.add(found[0])
         return found[0] if found else None
 
-    def claim(i: int | None, para, m: re.Match, sentence: str, kind: str, measure: str | None, code: str | None,
-              unit: str) -> None:
+    def claim(i: int | None, para, m: re.Match, sentence: str, lo: int, kind: str, measure: str | None,
+              code: str | None, unit: str) -> int:
+        """Claim ``i`` re-labelled, or a new claim of the number ``m``: its index."""
         nonlocal next_id
-        if i is not None:
-            out[i] = replace(out[i], kind=kind, measure=measure, subject_code=code)
-            return
+        label = label_before(sentence, m.start(1) - lo)
+        if i is not None:  # (its label and sentence read across the line breaks too)
+            out[i] = replace(out[i], kind=kind, measure=measure, subject_code=code, label=label, sentence=sentence.strip())
+            return i
         value, decimals = parse_amount(m.group(1))
         out.append(Claim(
             claim_id=f"c{next_id:03d}", source_line=para.line_at(m.start(1)), section="", sentence=sentence.strip(),
-            label=para.text[max(0, m.start(1) - 20): m.start(1)], kind=kind, measure=measure, subject_code=code,
+            label=label, kind=kind, measure=measure, subject_code=code,
             printed=m.group(1), value=value, unit=unit, amount=value if unit == "万元" else None, decimals=decimals,
         ))
         next_id += 1
+        return len(out) - 1
 
     for para in _subject_heads_joined(paragraphs(seg)):
         named = _NAMED.search(para.text)
@@ -109,12 +113,10 @@ def final_account_claims(seg: Segmented, cells: list[Cell], claims: list[Claim])
                 continue
             base, done = find(para, budget), find(para, final)
             if code:
-                claim(base, para, budget, sentence, "subject_budget", "budget", code, "万元")
-                claim(done, para, final, sentence, "subject_amount", "total", code, "万元")
-                base = base if base is not None else len(out) - 2
-                done = done if done is not None else len(out) - 1
+                base = claim(base, para, budget, sentence, lo, "subject_budget", "budget", code, "万元")
+                done = claim(done, para, final, sentence, lo, "subject_amount", "total", code, "万元")
             rate = _RATE.search(para.text, final.end(), hi)
             if rate and base is not None and done is not None:
                 measure = f"{out[done].claim_id}/{out[base].claim_id}"
-                claim(find(para, rate), para, rate, sentence, "completion_rate", measure, code, "%")
+                claim(find(para, rate), para, rate, sentence, lo, "completion_rate", measure, code, "%")
     return out
