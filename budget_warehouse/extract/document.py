@@ -24,8 +24,9 @@ from budget_warehouse.extract.tables import ParsedTable, TableParser, unreadable
 from budget_warehouse.extract.text_checks import read_text
 
 # 2: text records (statements, findings, contents, notes); 3: converter layouts, counts, period months;
-# 4: PDF input, template catalogue, identity from the preparer line
-EXTRACTOR_VERSION = "4"
+# 4: PDF input, template catalogue, identity from the preparer line; 5: converters' rows joined, headers
+# by the catalogue's position, default units, 决算 subject paragraphs and completion rates, 决算 unit list
+EXTRACTOR_VERSION = "5"
 
 
 def extract_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedDocument:
