@@ -17,8 +17,10 @@ id); amounts it could not read (cut by a line break) are added after the others.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 
+from budget_warehouse.extract.claims import _AMOUNT as _LINE_AMOUNT
 from budget_warehouse.extract.claims import label_before
 from budget_warehouse.extract.numbers import parse_amount
 from budget_warehouse.extract.paragraphs import Paragraph, paragraphs
@@ -72,30 +74,39 @@ def final_account_claims(seg: Segmented, cells: list[Cell], claims: list[Claim])
     """``claims`` with the per-subject paragraphs' amounts and the completion rates read."""
     names = _names(cells)
     out = list(claims)
-    at: dict[tuple[int, str], list[int]] = {}  # (line, printed) → claims, in reading order
+    at: dict[tuple[int, str], list[int]] = {}  # (line, printed) → the line reader's claims, in reading order
     for i, c in enumerate(claims):
         at.setdefault((c.source_line, c.printed), []).append(i)
-    taken: set[int] = set()  # claims matched to a place in the text already
+    added: dict[tuple[int, int], int] = {}  # (line, offset in its paragraph) → a claim this reader added
     next_id = max((int(c.claim_id[1:]) for c in claims if c.claim_id[1:].isdigit()), default=0) + 1
 
-    def find(para, m: re.Match) -> int | None:
-        """The claim the line-by-line reader made of this number, if it read it."""
-        found = [i for i in at.get((para.line_at(m.start(1)), m.group(1)), []) if i not in taken]
-        if found:
-            taken.add(found[0])
-        return found[0] if found else None
+    def find(para: Paragraph, m: re.Match) -> int | None:
+        """The claim made of this number: by the line-by-line reader (the k-th amount of this printed
+        value it read on that line, if it read this one), or by this reader before."""
+        n = bisect_right(para.starts, m.start(1)) - 1
+        line, offset = para.lines[n], para.starts[n]
+        end = para.starts[n + 1] if n + 1 < len(para.starts) else len(para.text)
+        read = [x.start(1) for x in _LINE_AMOUNT.finditer(para.text, offset, end) if x.group(1) == m.group(1)]
+        if m.start(1) in read:
+            found = at.get((line, m.group(1)), [])
+            k = read.index(m.start(1))
+            return found[k] if k < len(found) else None
+        return added.get((line, m.start(1)))
 
-    def claim(i: int | None, para, m: re.Match, sentence: str, lo: int, kind: str, measure: str | None,
+    def claim(para: Paragraph, m: re.Match, sentence: str, lo: int, kind: str, measure: str | None,
               code: str | None, unit: str) -> int:
-        """Claim ``i`` re-labelled, or a new claim of the number ``m``: its index."""
+        """The claim of the number ``m`` re-labelled, or a new one: its index."""
         nonlocal next_id
         label = label_before(sentence, m.start(1) - lo)
+        i = find(para, m)
         if i is not None:  # (its label and sentence read across the line breaks too)
             out[i] = replace(out[i], kind=kind, measure=measure, subject_code=code, label=label, sentence=sentence.strip())
             return i
         value, decimals = parse_amount(m.group(1))
+        line = para.line_at(m.start(1))
+        added[(line, m.start(1))] = len(out)
         out.append(Claim(
-            claim_id=f"c{next_id:03d}", source_line=para.line_at(m.start(1)), section="", sentence=sentence.strip(),
+            claim_id=f"c{next_id:03d}", source_line=line, section="", sentence=sentence.strip(),
             label=label, kind=kind, measure=measure, subject_code=code,
             printed=m.group(1), value=value, unit=unit, amount=value if unit == "万元" else None, decimals=decimals,
         ))
@@ -109,14 +120,19 @@ def final_account_claims(seg: Segmented, cells: list[Cell], claims: list[Claim])
             sentence, lo, hi = sm.group(0), sm.start(), sm.end()
             budget = _BUDGET.search(para.text, lo, hi)
             final = _FINAL.search(para.text, budget.end(), hi) if budget else None
-            if not (budget and final):
-                continue
-            base, done = find(para, budget), find(para, final)
-            if code:
-                base = claim(base, para, budget, sentence, lo, "subject_budget", "budget", code, "万元")
-                done = claim(done, para, final, sentence, lo, "subject_amount", "total", code, "万元")
-            rate = _RATE.search(para.text, final.end(), hi)
-            if rate and base is not None and done is not None:
-                measure = f"{out[done].claim_id}/{out[base].claim_id}"
-                claim(find(para, rate), para, rate, sentence, lo, "completion_rate", measure, code, "%")
+            if code and budget and final:
+                claim(para, budget, sentence, lo, "subject_budget", "budget", code, "万元")
+                claim(para, final, sentence, lo, "subject_amount", "total", code, "万元")
+            start = lo
+            for rate in _RATE.finditer(para.text, lo, hi):
+                # the 决算 (and 年初预算, if stated) it divides: between the previous rate and this one
+                finals = list(_FINAL.finditer(para.text, start, rate.start()))
+                budgets = list(_BUDGET.finditer(para.text, start, finals[-1].start())) if finals else []
+                start = rate.end()
+                done = find(para, finals[-1]) if finals else None
+                base = find(para, budgets[-1]) if budgets else None
+                if done is not None and (base is not None or not budgets):
+                    # no 年初预算 in its clause: the 预算数 the table prints beside that 决算数 (see the rule)
+                    measure = f"{out[done].claim_id}/{out[base].claim_id if base is not None else ''}"
+                    claim(para, rate, sentence, lo, "completion_rate", measure, code, "%")
     return out
