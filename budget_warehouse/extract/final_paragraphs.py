@@ -8,7 +8,9 @@ converter, even inside an amount (``1511.89万`` / ``元``). The subject is the 
 claim (restating the table) and its 年初预算 a ``subject_budget`` claim. A rate
 ``完成(年初)预算的 Z%`` stated after a 年初预算 X and a 决算 Y in one sentence becomes a
 ``completion_rate`` claim whose measure names the two claims it divides (``c012/c011``):
-the rule compares it with the tables' values of those claims where they print them.
+the rule compares it with the tables' values of those claims where they print them. A rate
+whose clause states a 决算 but no 年初预算 (``其中：公务接待费支出决算为0.00万元，完成预算的0%``)
+names the 决算 alone (``c060/``): the rule divides by the 预算数 its table prints beside it.
 
 Claims the line-by-line reader (claims.py) already holds are re-labelled in place (same
 id); amounts it could not read (cut by a line break) are added after the others.

@@ -147,9 +147,6 @@ def _copy(rows: list[Row], mine: list[tuple[str, ...]]) -> list[tuple[str, ...]]
     return out
 
 
-_NUMBERED = re.compile(r"^(\d+[、.．]|[（(])")
-
-
 def _value_of(row: Row, spec: ColumnSpec) -> str:
     return row.cells[spec.index] if spec.index < len(row.cells) else ""
 
@@ -307,9 +304,10 @@ class TableParser:
                 if not label and not printed:
                     continue
                 previous = items[-1] if items else None
+                numbered = _LEVEL_PATTERNS[0][1].match  # 一、 二、 …
                 if (previous is not None and not printed and len(label.replace(" ", "")) <= 4
-                        and _level(label)[0] == 1 and not _NUMBERED.match(label) and not _LEVEL_PATTERNS[0][1].match(label)
-                        and _LEVEL_PATTERNS[0][1].match(previous[2]) and not _value_of(previous[1], value_spec)):
+                        and _level(label)[0] == 1 and not numbered(label)  # unnumbered, not a total
+                        and numbered(previous[2]) and not _value_of(previous[1], value_spec)):
                     # the end of a numbered item's name wrapped onto a line of its own (二、政府性基金预算财政拨 / 款)
                     joined = previous[2] + label
                     items[-1] = (previous[0], previous[1], joined, *_level(joined))
