@@ -42,6 +42,7 @@ downstream dbt assets) does the same through the backfill daemon: one run
 for all partitions (``BackfillPolicy.single_run``), then one dbt run.
 """
 
+import fcntl
 import os
 import shutil
 from collections.abc import Iterator, Mapping
@@ -284,8 +285,17 @@ def _manifest_is_stale(project: DbtProject) -> bool:
     return any(p.stat().st_mtime > built for p in files)
 
 
-if _manifest_is_stale(dbt_project):  # a fresh clone (no target/), or models edited since the last parse
-    dbt_project.preparer.prepare(dbt_project)
+def _prepare_once(project: DbtProject) -> None:
+    """Parse the project when its manifest is stale (a fresh clone, or models edited since the last
+    parse); processes loading this module at once (test workers, a daemon beside the UI) take turns."""
+    project.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(project.manifest_path.parent / ".prepare.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _manifest_is_stale(project):
+            project.preparer.prepare(project)
+
+
+_prepare_once(dbt_project)
 
 
 class BudgetDbtTranslator(DagsterDbtTranslator):
