@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from budget_warehouse.extract.claims import _AMOUNT, _label
+from budget_warehouse.extract.claims import _AMOUNT, label_before
 from budget_warehouse.extract.numbers import SCALE_TO_WAN, parse_amount
 from budget_warehouse.extract.paragraphs import Paragraph
 from budget_warehouse.extract.records import Statement
@@ -63,7 +63,7 @@ class _Amount:
         value, self.decimals = parse_amount(self.printed)
         self.unit = m.group(2)
         self.amount = value * SCALE_TO_WAN[self.unit]
-        self.label = _label(sentence, m.start())
+        self.label = label_before(sentence, m.start())
 
 
 @lru_cache(maxsize=1024)  # a sentence is read by each kind of statement (the list is never changed)
