@@ -39,6 +39,7 @@ STAGES = [
     ("project list", "budget_warehouse.extract.document", "parse_project_list"),
     ("projects linked to their 绩效目标表 (difflib)", "budget_warehouse.extract.document", "link_projects"),
     ("prose claims", "budget_warehouse.extract.document", "extract_claims"),
+    ("决算 prose claims", "budget_warehouse.extract.document", "final_account_claims"),
     ("coverage account", "budget_warehouse.extract.document", "account_tokens"),
     ("text checks (statements, wording, 目录, notes)", "budget_warehouse.extract.document", "read_text"),
 ]
