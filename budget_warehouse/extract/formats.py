@@ -245,7 +245,7 @@ def _convert(
     columns = _lone_labels_joined(_columns(data), data)
     kinds = _kinds(columns, data)
     extra = [[cell for cell, c in zip(r, _place(columns, *kinds, r)) if c is None] for r in multi.values()]
-    columns = _columns(extra, columns)
+    columns = _header_columns(extra, columns)
     if len(carried) > len(columns):
         # Without its header a continued table shows only the columns with data; its
         # columns are the ones of the page before, moved by the page's margin.
@@ -433,6 +433,23 @@ def _columns(rows: list[list[tuple[int, int, str]]], columns: list[tuple[int, in
         else:
             columns.append([s, e])
     return [(s, e) for s, e in columns]
+
+
+def _header_columns(rows: list[list[tuple[int, int, str]]], columns: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``columns`` and the columns that only header cells head. Rows with more cells go first, so
+    a cell spanning two columns of a finer header row (公务用车运行费 over 预算数 | 决算数) does not
+    join them; the cells of one row never join each other."""
+    found = [list(c) for c in columns]
+    for row in sorted(rows, key=len, reverse=True):
+        new = []
+        for s, e, _ in row:
+            hit = [c for c in found if s < c[1] and c[0] < e]
+            if len(hit) == 1:
+                hit[0][0], hit[0][1] = min(hit[0][0], s), max(hit[0][1], e)
+            elif not hit:
+                new.append([s, e])
+        found += new
+    return _columns([[(s, e, "") for s, e in found]])
 
 
 def _lone_labels_joined(columns: list[tuple[int, int]], data: list[list[tuple[int, int, str]]]) -> list[tuple[int, int]]:
