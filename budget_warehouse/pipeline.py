@@ -93,6 +93,7 @@ class IngestReport:
     quality: object | None = None  # quality.QualityReport
     timings: dict[str, float] = field(default_factory=dict)
     build_skipped: str | None = None  # why no dbt build ran (every file refused)
+    plan: object | None = None  # increment.BuildPlan: full or by document, and why
     pruned: int = 0  # quarantine records forgotten (their files are gone): the published listing must follow
 
 
@@ -388,17 +389,30 @@ def build_and_publish(
     layout: Layout,
     report: IngestReport,
     validate: Callable[..., object] | None = None,
+    *,
+    full_refresh: bool = False,
 ) -> None:
-    """Rebuild the warehouse into a new file, validate it (``validate(build file, published=warehouse,
-    documents=ids of the documents this run added or changed)``), then swap it in with one rename."""
+    """Build the next warehouse in a new file, validate it (``validate(build file, published=warehouse,
+    documents=ids of the documents this run added or changed)``), then swap it in with one rename.
+
+    The build starts from a copy of the published warehouse and recomputes only the documents whose
+    staging changed (``increment.plan``), unless ``full_refresh`` or the fingerprint asks for a full build."""
+    from budget_warehouse import increment
     from budget_warehouse.dbt_runner import DbtBuildError, build_warehouse
 
     write_empty_templates(layout.staging)
     target = layout.next_build
     _remove_build(target)  # left by a run that was killed (we hold the writer lock)
+    current = increment.fingerprint()
+    report.plan = increment.plan(layout.warehouse, layout.staging, full_refresh=full_refresh, current=current)
+    if not report.plan.full:
+        started = time.perf_counter()
+        shutil.copyfile(layout.warehouse, target)
+        report.timings["copy published"] = time.perf_counter() - started
     started = time.perf_counter()
     try:
-        report.build = build_warehouse(layout.staging, target)
+        report.build = build_warehouse(layout.staging, target, full_refresh=report.plan.full)
+        increment.record_build(target, current, report.plan.full)
     except DbtBuildError as exc:
         _remove_build(target)
         raise PipelineError(f"dbt build failed; {layout.warehouse} is unchanged.\n{exc}") from exc
@@ -425,6 +439,7 @@ def run_ingest(
     workers: int | None = None,
     validate: Callable[..., object] | None = None,
     wait: bool = False,
+    full_refresh: bool = False,
 ) -> IngestReport:
     """The whole job under the warehouse's writer lock (``WarehouseBusy`` when another writer holds it,
     unless ``wait``)."""
@@ -441,6 +456,6 @@ def run_ingest(
             # listed in dq_quarantine by the next build; the published warehouse stays as it is.
             report.build_skipped = "every file was refused: no dbt build; the published warehouse is unchanged"
         else:
-            build_and_publish(layout, report, validate)
+            build_and_publish(layout, report, validate, full_refresh=full_refresh)
         report.timings["total"] = time.perf_counter() - started
     return report

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Helper of the rule models (not a rule): the table values that prose claims
 -- (and year-over-year comparisons) restate, one row per printed cell taking
 -- part, keyed by target_key (the same key as chk_input_claims.target_key).
