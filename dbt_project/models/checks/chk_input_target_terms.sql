@@ -207,5 +207,5 @@ terms as (
 select
     terms.*,
     -- the table(s) a value is read from, as a readable label
-    string_agg(distinct table_id, '+') over (partition by document_id, target_key, pref) as pref_tables
+    string_agg(distinct table_id, '+' order by table_id) over (partition by document_id, target_key, pref) as pref_tables
 from terms
