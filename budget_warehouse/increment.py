@@ -78,9 +78,13 @@ def plan(warehouse: Path, staging: Path, *, full_refresh: bool = False, current:
     return BuildPlan(False, f"{changed} document(s) new, changed or removed", changed)
 
 
-def record_build(db_path: Path, current: str, full: bool) -> None:
-    """Store the fingerprint the warehouse was built with (after a successful dbt build)."""
+def record_build(db_path: Path, current: str | None, full: bool) -> None:
+    """Store the fingerprint the warehouse was built with (after a successful dbt build); None: forget it,
+    so that the next build is a full one."""
     with duckdb.connect(str(db_path)) as con:
+        if current is None:
+            con.execute(f"drop table if exists {BUILD_TABLE}")
+            return
         con.execute(f"create or replace table {BUILD_TABLE} (fingerprint varchar, built_at timestamptz, full_build boolean)")
         con.execute(f"insert into {BUILD_TABLE} values (?, ?, ?)", [current, datetime.now(timezone.utc), full])
 

@@ -2,24 +2,24 @@
   materialized='document_incremental': a table of per-document rows, kept up to date by document.
 
   Every model whose rows belong to one document (a document_id column, and rows that depend only
-  on that document and, at most, its year-over-year neighbours) uses it; dbt_project.yml sets it
-  for models/checks/ and models/marts/, so a new model there needs nothing more. A model that
-  joins documents otherwise (dimensions, year-over-year marts) sets materialized='table' in its
-  own file (tests/test_incremental.py lists them).
+  on that document and, at most, its previous year's) uses it; dbt_project.yml sets it for
+  models/checks/ and models/marts/, so a new model there needs nothing more. A model that joins
+  documents otherwise (dimensions named across documents, the marts that read them) sets
+  materialized='table' in its own file (tests/test_incremental.py lists them).
 
   Full build (dbt --full-refresh, or the table does not exist yet): the table is created from
-  the model's query. Incremental build: the rows of the documents in document_scope (the run's
-  new, changed and removed documents and their year-over-year neighbours) are deleted, and the
-  model's rows for those documents inserted. The ids are written into the query as literals so
-  that DuckDB pushes the filter down to the staging scans instead of computing every document.
+  the model's query. Incremental build: the rows of the documents document_scope marks
+  `recompute` (new, changed and removed documents and the next year of each) are deleted, and
+  the model's rows for them inserted. While such a model runs incrementally, ref() reads only
+  the documents of document_scope (those and their previous years: see ref below), so its
+  queries compute a few documents, not the warehouse.
 #}
 {% materialization document_incremental, adapter='duckdb' %}
   {%- set target_relation = this.incorporate(type='table') -%}
   {%- set existing = load_cached_relation(this) -%}
-  {%- set full = should_full_refresh() or existing is none or not existing.is_table -%}
   {{ run_hooks(pre_hooks, inside_transaction=False) }}
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
-  {%- if full %}
+  {%- if not document_build_is_incremental() %}
     {%- if existing is not none and not existing.is_table %}{{ drop_relation_if_exists(existing) }}{% endif %}
     {% call statement('main') -%}
       create or replace table {{ target_relation }} as (
@@ -27,17 +27,16 @@
       )
     {%- endcall %}
   {%- else %}
-    {%- set ids = document_scope_ids() -%}
     {% call statement('delete_scope') -%}
       delete from {{ target_relation }}
-      where document_id in (select document_id from {{ this.schema }}.document_scope)
+      where document_id in (select document_id from {{ this.schema }}.document_scope where recompute)
     {%- endcall %}
     {% call statement('main') -%}
       insert into {{ target_relation }} by name
       select * from (
         {{ sql }}
       ) as scoped
-      where {% if ids %}document_id in ({% for id in ids %}'{{ id | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor %}){% else %}false{% endif %}
+      where document_id in {{ document_scope_ids(recompute_only=true) }}
     {%- endcall %}
   {%- endif %}
   {{ run_hooks(post_hooks, inside_transaction=True) }}
@@ -46,9 +45,37 @@
   {{ return({'relations': [target_relation]}) }}
 {% endmaterialization %}
 
-{#- The ids of document_scope, read when a model runs (not at parse time: no re-parse per run). -#}
-{% macro document_scope_ids() -%}
-  {%- if not execute %}{{ return([]) }}{% endif -%}
-  {%- set rows = run_query('select document_id from ' ~ this.schema ~ '.document_scope order by 1') -%}
-  {{ return(rows.columns[0].values() | list) }}
+{#- True while a document_incremental model runs by document: its table exists and no full refresh. -#}
+{% macro document_build_is_incremental() -%}
+  {%- set existing = adapter.get_relation(this.database, this.schema, this.identifier) -%}
+  {{ return(execute and model.config.materialized == 'document_incremental' and not should_full_refresh()
+            and existing is not none and existing.is_table) }}
+{%- endmacro %}
+
+{#- document_scope's ids as a SQL list of literals (DuckDB pushes a literal list down to the scans),
+    read when a model runs, not at parse time (no re-parse per run). -#}
+{% macro document_scope_ids(recompute_only=false) -%}
+  {%- set rows = run_query('select document_id from ' ~ this.schema ~ '.document_scope'
+                           ~ (' where recompute' if recompute_only else '') ~ ' order by 1') -%}
+  {%- set ids = rows.columns[0].values() | list -%}
+  {%- if not ids %}{{ return('(null)') }}{% endif -%}
+  {%- set quoted = [] -%}
+  {%- for id in ids %}{% do quoted.append("'" ~ (id | replace("'", "''")) ~ "'") %}{% endfor -%}
+  {{ return('(' ~ quoted | join(', ') ~ ')') }}
+{%- endmacro %}
+
+{#- ref(): unchanged, except in a document_incremental model running by document, where a
+    per-document input (a staging or intermediate view, another document_incremental table) is
+    read for document_scope's documents only. Seeds and whole-rebuilt tables are read whole. -#}
+{% macro ref() -%}
+  {%- set relation = builtins.ref(*varargs, **kwargs) -%}
+  {%- if not execute or model.resource_type != 'model' or not document_build_is_incremental() -%}
+    {{ return(relation) }}
+  {%- endif -%}
+  {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+                 | selectattr('alias', 'equalto', relation.identifier) | list -%}
+  {%- if not node or node[0].config.materialized not in ('view', 'document_incremental') -%}
+    {{ return(relation) }}
+  {%- endif -%}
+  {{ return('(select * from ' ~ relation ~ ' where document_id in ' ~ document_scope_ids() ~ ')') }}
 {%- endmacro %}

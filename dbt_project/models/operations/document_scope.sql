@@ -4,7 +4,8 @@
 -- year-over-year neighbours, old and new: the same region + department + phase's document of the
 -- next year, whose comparisons read this one (macros/yoy.sql pairs year − 1 with year). Built
 -- first: every staging view depends on it (macros/staging_parquet.sql). Without a record of what
--- was loaded (loaded_documents), every document, staged or loaded, is in scope.
+-- was loaded (loaded_documents), every document, staged or loaded, is in scope. Each one's previous
+-- year is listed too, to be read (recompute = false) by the comparisons.
 {%- set loaded = adapter.get_relation(this.database, this.schema, 'loaded_documents') %}
 {%- set old_documents = adapter.get_relation(this.database, this.schema, 'dim_document') %}
 with staged as (
@@ -46,12 +47,28 @@ next_year as (
     where document_id in (select document_id from changed)
 )
 
-select document_id from changed
-union
-select new_documents.document_id
-from new_documents
-join next_year
-    on next_year.region is not distinct from new_documents.region
-   and next_year.department = new_documents.department
-   and next_year.phase = new_documents.phase
-   and next_year.year = new_documents.year
+scope as (
+    select document_id from changed
+    union
+    select new_documents.document_id
+    from new_documents
+    join next_year
+        on next_year.region is not distinct from new_documents.region
+       and next_year.department = new_documents.department
+       and next_year.phase = new_documents.phase
+       and next_year.year = new_documents.year
+)
+
+-- recompute: the document's rows are deleted and computed again; otherwise the document is only
+-- read, as the previous year of one that is (its year-over-year comparisons need it).
+select document_id, true as recompute from scope
+union all
+select prior.document_id, false
+from new_documents as this
+join new_documents as prior
+    on prior.region is not distinct from this.region
+   and prior.department = this.department
+   and prior.phase = this.phase
+   and prior.year = this.year - 1
+where this.document_id in (select document_id from scope)
+  and prior.document_id not in (select document_id from scope)
