@@ -35,9 +35,11 @@ def _unstage(staging, document_id: str) -> None:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, sample_text):
-    """Two departments over three years and the sample; then one added (a middle year: the next
-    year's comparisons change), one changed (the sample, table 3's first 合计), one removed (a first
-    year: the second year loses its comparison); then a full rebuild of the same staging."""
+    """Two departments over three years and the sample. Then one added (a middle year: the next
+    year's comparisons change); then one changed (the sample, table 3's first 合计) and one removed
+    (a first year: the second year loses its comparison). The first increment starts from a copy of
+    the published file, the second from the file the first replaced (two runs behind: the scope
+    spans both). Then a full rebuild of the same staging."""
     work = tmp_path_factory.mktemp("incremental")
     corpus, raw = work / "corpus", work / "raw"
     write_corpus(6, corpus, seed=11, years=3)
@@ -54,6 +56,7 @@ def runs(tmp_path_factory, sample_text):
     before = _ids(warehouse)
 
     shutil.copy(files[1], raw / files[1].name)  # A2 added
+    added = run_ingest([raw], warehouse, workers=1)
     (raw / "sample.txt").write_text(sample_text.replace("8599.56", "8599.66", 1), encoding="utf-8")  # changed
     (raw / files[3].name).unlink()  # B1 removed: ingest keeps documents whose file is gone, so from staging
     _unstage(Layout(warehouse.resolve()).staging, before[files[3].name])
@@ -61,13 +64,14 @@ def runs(tmp_path_factory, sample_text):
     incremental = work / "incremental.duckdb"
     shutil.copyfile(warehouse, incremental)
     full = run_ingest([raw], warehouse, workers=1, full_refresh=True)
-    return {"files": files, "first": first, "second": second, "full": full, "before": before,
+    return {"files": files, "first": first, "added": added, "second": second, "full": full, "before": before,
             "after": _ids(warehouse), "incremental": incremental, "warehouse": warehouse}
 
 
 def test_incremental_build_equals_full_rebuild(runs):
-    assert runs["first"].plan.full and not runs["second"].plan.full and runs["full"].plan.full
-    assert runs["second"].plan.changed == 3
+    assert runs["first"].plan.full and runs["full"].plan.full
+    assert runs["added"].plan.changed == 1 and "copy published" in runs["added"].timings
+    assert runs["second"].plan.changed == 3 and "start from previous" in runs["second"].timings  # A2, sample, B1
     incremental, full = increment.table_digests(runs["incremental"]), increment.table_digests(runs["warehouse"])
     assert sorted(incremental) == sorted(full)
     assert {t for t in full if incremental[t] != full[t]} == set()
@@ -78,7 +82,7 @@ def test_scope_is_the_changed_documents_and_their_next_years(runs):
     files, before, after = runs["files"], runs["before"], runs["after"]
     a1, a2, a3, b1, b2, _ = (f.name for f in files)
     with duckdb.connect(str(runs["incremental"]), read_only=True) as con:
-        scope = {d for (d,) in con.execute("select document_id from document_scope").fetchall()}
+        scope = {d for (d,) in con.execute("select document_id from document_scope where recompute").fetchall()}
         compared = dict(con.execute(
             "select document_id, previous_document_id from fct_yoy_three_public group by all").fetchall())
         removed_rows = con.execute("select count(*) from dq_rule_instance where document_id = ?", [before[b1]]).fetchone()

@@ -12,7 +12,8 @@
   `recompute` (new, changed and removed documents and the next year of each) are deleted, and
   the model's rows for them inserted. While such a model runs incrementally, ref() reads only
   the documents of document_scope (those and their previous years: see ref below), so its
-  queries compute a few documents, not the warehouse.
+  queries compute a few documents, not the warehouse; and the schema tests of such a model check
+  the recomputed documents' rows (get_where_subquery below), the others having passed before.
 #}
 {% materialization document_incremental, adapter='duckdb' %}
   {%- set target_relation = this.incorporate(type='table') -%}
@@ -54,8 +55,8 @@
 
 {#- document_scope's ids as a SQL list of literals (DuckDB pushes a literal list down to the scans),
     read when a model runs, not at parse time (no re-parse per run). -#}
-{% macro document_scope_ids(recompute_only=false) -%}
-  {%- set rows = run_query('select document_id from ' ~ this.schema ~ '.document_scope'
+{% macro document_scope_ids(recompute_only=false, schema=none) -%}
+  {%- set rows = run_query('select document_id from ' ~ (schema or this.schema) ~ '.document_scope'
                            ~ (' where recompute' if recompute_only else '') ~ ' order by 1') -%}
   {%- set ids = rows.columns[0].values() | list -%}
   {%- if not ids %}{{ return('(null)') }}{% endif -%}
@@ -78,4 +79,20 @@
     {{ return(relation) }}
   {%- endif -%}
   {{ return('(select * from ' ~ relation ~ ' where document_id in ' ~ document_scope_ids() ~ ')') }}
+{%- endmacro %}
+
+{#- dbt's get_where_subquery (the relation a schema test reads), plus: in a build by document,
+    a document_incremental model is tested on the rows of the documents it recomputed. -#}
+{% macro get_where_subquery(relation) -%}
+  {%- set conditions = ['(' ~ config.get('where') ~ ')'] if config.get('where') else [] -%}
+  {%- if execute and not should_full_refresh() -%}
+    {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+                   | selectattr('alias', 'equalto', relation.identifier) | list -%}
+    {%- if node and node[0].config.materialized == 'document_incremental'
+           and adapter.get_relation(relation.database, relation.schema, 'document_scope') is not none -%}
+      {%- do conditions.append('document_id in ' ~ document_scope_ids(recompute_only=true, schema=relation.schema)) -%}
+    {%- endif -%}
+  {%- endif -%}
+  {%- if not conditions %}{{ return(relation) }}{% endif -%}
+  {{ return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ')') }}  {#- no alias: the project's tests add their own ("{{ model }} as child") -#}
 {%- endmacro %}

@@ -45,7 +45,7 @@ next_year as (
     select distinct region, department, phase, year + 1 as year
     from (select * from new_documents union all select * from old_documents) as both_states
     where document_id in (select document_id from changed)
-)
+),
 
 scope as (
     select document_id from changed
