@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 
 import duckdb
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from budget_warehouse import increment
+from budget_warehouse import build_file, increment
 from budget_warehouse.corpus.cli import write_corpus
 from budget_warehouse.dbt_runner import TARGET_DIR
 from budget_warehouse.pipeline import Layout, run_ingest
@@ -108,3 +110,25 @@ def test_a_changed_project_or_nothing_changed(runs):
     assert not same.full and same.changed == 0
     other = increment.plan(layout.warehouse, layout.staging, current="another project")
     assert other.full and "changed since the warehouse was built" in other.reason
+
+
+def test_publish_keeps_the_replaced_file_and_a_reader_keeps_it_from_being_written(tmp_path):
+    published, previous, target = tmp_path / "w.duckdb", tmp_path / "w.previous.duckdb", tmp_path / "w.next.duckdb"
+    for path, value in ((published, "old"), (target, "new")):
+        with duckdb.connect(str(path)) as con:
+            con.execute("create table t as select ? as v", [value])
+    build_file.publish(target, published, previous)
+    assert not target.exists()
+    for path, value in ((published, "new"), (previous, "old")):
+        with duckdb.connect(str(path), read_only=True) as con:
+            assert con.execute("select v from t").fetchone() == (value,)
+    assert not build_file.in_use(previous)
+    reader = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+                               "print('open', flush=True); sys.stdin.read()", str(previous)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        assert build_file.in_use(previous)
+    finally:
+        reader.communicate("")
+    assert not build_file.in_use(previous)

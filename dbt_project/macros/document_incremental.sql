@@ -81,14 +81,15 @@
   {{ return('(select * from ' ~ relation ~ ' where document_id in ' ~ document_scope_ids() ~ ')') }}
 {%- endmacro %}
 
-{#- dbt's get_where_subquery (the relation a schema test reads), plus: in a build by document,
-    a document_incremental model is tested on the rows of the documents it recomputed. -#}
+{#- dbt's get_where_subquery (the relation a schema test reads), plus: in a build by document, a
+    per-document relation (document_incremental table, staging or intermediate view) is tested on
+    the rows of the documents recomputed; the others passed when they were built. -#}
 {% macro get_where_subquery(relation) -%}
   {%- set conditions = ['(' ~ config.get('where') ~ ')'] if config.get('where') else [] -%}
   {%- if execute and not should_full_refresh() -%}
     {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
                    | selectattr('alias', 'equalto', relation.identifier) | list -%}
-    {%- if node and node[0].config.materialized == 'document_incremental'
+    {%- if node and node[0].config.materialized in ('view', 'document_incremental')
            and adapter.get_relation(relation.database, relation.schema, 'document_scope') is not none -%}
       {%- do conditions.append('document_id in ' ~ document_scope_ids(recompute_only=true, schema=relation.schema)) -%}
     {%- endif -%}
