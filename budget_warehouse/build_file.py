@@ -60,9 +60,10 @@ def start(published: Path, previous: Path, target: Path, staging: Path, *, full_
     return plan
 
 
-def publish(target: Path, published: Path, previous: Path) -> None:
-    """Swap ``target`` in under the published name (one rename); the replaced file becomes ``previous``."""
+def keep_previous(published: Path, previous: Path) -> None:
+    """Just before the publishing rename: keep the published file under ``previous`` too (a hard
+    link: no copy), so that the rename never leaves the published name missing and the file it
+    replaces is the next build's starting point."""
     remove(previous)
     if published.exists():
         os.link(published, previous)
-    os.replace(target, published)

@@ -425,7 +425,8 @@ def build_and_publish(
         changed = sorted({d.document_id for d in report.loaded if d.status != "unchanged"})
         report.quality = validate(target, published=layout.warehouse, documents=changed)
         report.timings["quality suites"] = time.perf_counter() - started
-    build_file.publish(target, layout.warehouse, layout.previous)
+    build_file.keep_previous(layout.warehouse, layout.previous)
+    os.replace(target, layout.warehouse)
 
 
 def run_ingest(
