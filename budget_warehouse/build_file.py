@@ -9,7 +9,9 @@ other. Nothing is copied, so publishing costs the same at 100 or 10,000 document
 
 A previous file cannot be written while a reader still holds it open (DuckDB's lock:
 a query started before the last publish): the build then starts from a copy of the
-published file, as it also does after a killed run (its half-built file is removed).
+published file, as it also does after a killed run (its half-built file is removed,
+and a previous name that is still the published file, when the kill came between
+the link and the rename, is dropped).
 A full build (``--full-refresh``, a changed fingerprint, most documents changed)
 starts from an empty file.
 """
@@ -46,6 +48,8 @@ def start(published: Path, previous: Path, target: Path, staging: Path, *, full_
           timings: dict[str, float]) -> increment.BuildPlan:
     """Put the file the build will update at ``target`` (nothing there for a full build); return the plan."""
     remove(target)  # left by a run that was killed (the caller holds the writer lock)
+    if previous.exists() and published.exists() and os.path.samefile(previous, published):
+        remove(previous)  # a run killed between keep_previous and its rename: this is the published file itself
     if not full_refresh and previous.exists() and not in_use(previous):
         plan = increment.plan(previous, staging, current=current)
         if not plan.full:

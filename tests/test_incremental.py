@@ -133,3 +133,16 @@ def test_publish_keeps_the_replaced_file_and_a_reader_keeps_it_from_being_writte
     finally:
         reader.communicate("")
     assert not build_file.in_use(previous)
+
+
+def test_a_previous_name_left_on_the_published_file_is_never_written(tmp_path):
+    """A run killed between keep_previous and its rename leaves both names on one file: the next
+    build must not start from it (it would write into the published warehouse)."""
+    published, previous, target = tmp_path / "w.duckdb", tmp_path / "w.previous.duckdb", tmp_path / "w.next.duckdb"
+    with duckdb.connect(str(published)) as con:
+        con.execute("create table t as select 1 as v")
+    build_file.keep_previous(published, previous)  # then killed before the rename
+    (tmp_path / "staging").mkdir()
+    plan = build_file.start(published, previous, target, tmp_path / "staging", full_refresh=False, current="x",
+                            timings=(timings := {}))
+    assert plan.full and not previous.exists() and not target.exists() and published.exists() and not timings

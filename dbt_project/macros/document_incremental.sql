@@ -73,9 +73,7 @@
   {%- if not execute or model.resource_type != 'model' or not document_build_is_incremental() -%}
     {{ return(relation) }}
   {%- endif -%}
-  {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
-                 | selectattr('alias', 'equalto', relation.identifier) | list -%}
-  {%- if not node or node[0].config.materialized not in ('view', 'document_incremental') -%}
+  {%- if document_model_kind(relation) not in ('view', 'document_incremental') -%}
     {{ return(relation) }}
   {%- endif -%}
   {{ return('(select * from ' ~ relation ~ ' where document_id in ' ~ document_scope_ids() ~ ')') }}
@@ -87,13 +85,17 @@
 {% macro get_where_subquery(relation) -%}
   {%- set conditions = ['(' ~ config.get('where') ~ ')'] if config.get('where') else [] -%}
   {%- if execute and not should_full_refresh() -%}
-    {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
-                   | selectattr('alias', 'equalto', relation.identifier) | list -%}
-    {%- if node and node[0].config.materialized in ('view', 'document_incremental')
+    {%- if document_model_kind(relation) in ('view', 'document_incremental')
            and adapter.get_relation(relation.database, relation.schema, 'document_scope') is not none -%}
       {%- do conditions.append('document_id in ' ~ document_scope_ids(recompute_only=true, schema=relation.schema)) -%}
     {%- endif -%}
   {%- endif -%}
   {%- if not conditions %}{{ return(relation) }}{% endif -%}
   {{ return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ')') }}  {#- no alias: the project's tests add their own ("{{ model }} as child") -#}
+{%- endmacro %}
+
+{#- The materialization of this project's model behind a relation (none for seeds and others). -#}
+{% macro document_model_kind(relation) -%}
+  {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ relation.identifier) -%}
+  {{ return(node.config.materialized if node else none) }}
 {%- endmacro %}
