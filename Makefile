@@ -28,9 +28,10 @@ setup:
 run: $(STAMP)
 	$(BIN)/budget-warehouse ingest data/raw --warehouse $(WAREHOUSE)
 
-## The whole test suite.
+## The whole test suite, one worker per core; a test file stays on one worker, so its module-scoped
+## warehouses are built once.
 test: $(STAMP) setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 ## dbt's documentation of the warehouse (one static page, $(REPORT)/dbt-docs/index.html), linked from the report.
 docs: $(STAMP)

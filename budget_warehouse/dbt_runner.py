@@ -23,7 +23,10 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 # are those of the previous build, so a warehouse of the same file name in any
 # folder (every pipeline build is "<name>.next.duckdb") skips the full parse.
 # The link keeps the file's name: DuckDB names the database after the file.
-TARGET_DIR = DBT_PROJECT_DIR / "target" / "in_process"
+# BUDGET_DBT_TARGET_DIR gives concurrent builders (parallel test workers) a
+# folder each, so they do not take turns.
+def _target_dir() -> Path:
+    return Path(os.environ.get("BUDGET_DBT_TARGET_DIR") or DBT_PROJECT_DIR / "target" / "in_process")
 
 
 class DbtBuildError(RuntimeError):
@@ -60,7 +63,7 @@ def build_warehouse(
 
     Returns pass/fail and the failing tests; raises DbtBuildError when dbt itself
     fails (parse or compile error, SQL error in a model, seed or test).
-    dbt's target folder is ``TARGET_DIR`` (shared: builds take turns, a file
+    dbt's target folder is ``_target_dir()`` (shared: builds take turns, a file
     lock), its log folder ``<db_path without suffix>.dbt/logs``.
     One call at a time per process: it sets os.environ for the call, and dbt's
     in-process runner is not thread-safe.
@@ -78,7 +81,7 @@ def build_warehouse(
         "build",
         "--project-dir", str(DBT_PROJECT_DIR),
         "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(TARGET_DIR),
+        "--target-path", str(_target_dir()),
         "--log-path", str(work_dir / "logs"),
         "--log-level", "warn",
         "--log-level-file", "debug",
@@ -122,10 +125,11 @@ def build_warehouse(
 
 @contextmanager
 def _warehouse_link(db_path: Path) -> Iterator[Path]:
-    """``TARGET_DIR/<file name>`` pointing at ``db_path`` for one build (builds of this checkout take turns)."""
-    TARGET_DIR.mkdir(parents=True, exist_ok=True)
-    link = TARGET_DIR / db_path.name
-    with open(TARGET_DIR / ".lock", "w") as lock:
+    """``<target dir>/<file name>`` pointing at ``db_path`` for one build (builds of this checkout take turns)."""
+    target_dir = _target_dir()
+    target_dir.mkdir(parents=True, exist_ok=True)
+    link = target_dir / db_path.name
+    with open(target_dir / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             # DuckDB names its write-ahead log after the path it opened: a killed build's log is not this file's.

@@ -429,6 +429,16 @@ def build_and_publish(
     os.replace(target, layout.warehouse)
 
 
+def build_skip_reason(report: IngestReport, layout: Layout) -> str | None:
+    """Why staging needs no dbt build, or None. When every file was refused nothing new can be in the
+    warehouse: the refusals are recorded in staging and listed in dq_quarantine by the next build; the
+    published warehouse stays as it is (unless quarantine records of removed files were forgotten: then
+    the published listing is rebuilt to follow them)."""
+    if report.quarantined and not report.loaded and not (report.pruned and layout.warehouse.exists()):
+        return "every file was refused: no dbt build; the published warehouse is unchanged"
+    return None
+
+
 def run_ingest(
     paths: Iterable[Path],
     warehouse: Path,
@@ -449,11 +459,8 @@ def run_ingest(
         started = time.perf_counter()
         stage(files, layout, max_bytes=max_bytes, workers=workers or os.cpu_count() or 1, report=report)
         report.timings["extract"] = time.perf_counter() - started
-        if report.quarantined and not report.loaded and not (report.pruned and layout.warehouse.exists()):
-            # Nothing new can be in the warehouse: the refusals are recorded in staging and
-            # listed in dq_quarantine by the next build; the published warehouse stays as it is.
-            report.build_skipped = "every file was refused: no dbt build; the published warehouse is unchanged"
-        else:
+        report.build_skipped = build_skip_reason(report, layout)
+        if not report.build_skipped:
             build_and_publish(layout, report, validate, full_refresh=full_refresh)
         report.timings["total"] = time.perf_counter() - started
     return report

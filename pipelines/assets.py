@@ -42,6 +42,7 @@ downstream dbt assets) does the same through the backfill daemon: one run
 for all partitions (``BackfillPolicy.single_run``), then one dbt run.
 """
 
+import fcntl
 import os
 import shutil
 from collections.abc import Iterator, Mapping
@@ -54,6 +55,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetMaterialization,
+    AssetObservation,
     AssetSpec,
     BackfillPolicy,
     Config,
@@ -69,7 +71,7 @@ from pydantic import Field
 
 from budget_warehouse.dbt_runner import environment
 from budget_warehouse.quality.published import QUALITY_TABLE
-from budget_warehouse.pipeline import IngestReport, Loaded, stage
+from budget_warehouse.pipeline import IngestReport, Loaded, build_skip_reason, stage
 from budget_warehouse.staging import write_empty_templates
 from budget_warehouse.writer_lock import writer_lock
 from pipelines.resources import DBT_PROJECT_DIR, BudgetWarehouseResource, dbt_executable, file_partition_key
@@ -138,15 +140,18 @@ class RawDocumentsConfig(Config):
     )
 
 
-@asset(group_name=INGEST_GROUP, kinds={"python", "parquet"})
+@asset(group_name=INGEST_GROUP, kinds={"python", "parquet"}, output_required=False)
 def raw_documents(
     context: AssetExecutionContext, config: RawDocumentsConfig, budget: BudgetWarehouseResource
-) -> MaterializeResult:
+) -> Iterator[MaterializeResult]:
     """Every file of the raw folder (or the files the config names), extracted into the staging folder.
 
     Registers each document as a ``documents`` partition and records a
     ``staged_document`` materialization for it. Files the extractor rejects
     are quarantined (folder + ``dq_quarantine`` table) and the rest load.
+    When every file is refused (``pipeline.build_skip_reason``) nothing is
+    materialized, so the run's dbt build and report are skipped, as the CLI
+    skips them; the staging step's counts are recorded as an observation.
     """
     files = budget.resolve_files(config.files) if config.files else budget.raw_files()
     report = _stage(files, budget)
@@ -173,19 +178,22 @@ def raw_documents(
     for q in report.quarantined:
         context.log.warning(f"quarantined {q.path.name}: [{q.reason}] {q.message}")
 
-    return MaterializeResult(
-        metadata={
-            "raw_dir": MetadataValue.path(str(budget.raw_path)),
-            "files": len(files),
-            "documents": len(report.loaded),
-            "new": sum(d.status == "new" for d in report.loaded),
-            "changed": sum(d.status == "changed" for d in report.loaded),
-            "unchanged": sum(d.status == "unchanged" for d in report.loaded),
-            "quarantined": len(report.quarantined),
-            "document_list": MetadataValue.md(documents_table(report)),
-            "quarantine_list": MetadataValue.md(quarantine_table(report)),
-        }
-    )
+    metadata = {
+        "raw_dir": MetadataValue.path(str(budget.raw_path)),
+        "files": len(files),
+        "documents": len(report.loaded),
+        "new": sum(d.status == "new" for d in report.loaded),
+        "changed": sum(d.status == "changed" for d in report.loaded),
+        "unchanged": sum(d.status == "unchanged" for d in report.loaded),
+        "quarantined": len(report.quarantined),
+        "document_list": MetadataValue.md(documents_table(report)),
+        "quarantine_list": MetadataValue.md(quarantine_table(report)),
+    }
+    if skipped := build_skip_reason(report, budget.layout):
+        context.log.warning(f"{len(report.quarantined)} file(s) refused: {skipped}")
+        context.log_event(AssetObservation(asset_key=context.asset_key, description=skipped, metadata=metadata))
+        return
+    yield MaterializeResult(metadata=metadata)
 
 
 @asset(
@@ -277,8 +285,17 @@ def _manifest_is_stale(project: DbtProject) -> bool:
     return any(p.stat().st_mtime > built for p in files)
 
 
-if _manifest_is_stale(dbt_project):  # a fresh clone (no target/), or models edited since the last parse
-    dbt_project.preparer.prepare(dbt_project)
+def _prepare_once(project: DbtProject) -> None:
+    """Parse the project when its manifest is stale (a fresh clone, or models edited since the last
+    parse); processes loading this module at once (test workers, a daemon beside the UI) take turns."""
+    project.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(project.manifest_path.parent / ".prepare.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _manifest_is_stale(project):
+            project.preparer.prepare(project)
+
+
+_prepare_once(dbt_project)
 
 
 class BudgetDbtTranslator(DagsterDbtTranslator):

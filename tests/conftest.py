@@ -15,6 +15,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "000_7ecefe3468064f3a.txt"
 
+# Parallel workers (pytest-xdist) build warehouses at the same time: a dbt target folder each.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault(
+        "BUDGET_DBT_TARGET_DIR", str(ROOT / "dbt_project" / "target" / f"in_process_{os.environ['PYTEST_XDIST_WORKER']}")
+    )
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 

@@ -224,6 +224,31 @@ def test_a_rejected_file_fails_its_partition_with_the_reason(tmp_path):
     assert quarantine_copy(budget.raw_path / "empty.txt", budget.layout).exists()
 
 
+def test_a_sensor_run_whose_every_file_is_refused_runs_no_dbt_build(tmp_path):
+    """As the CLI: nothing can be new in the warehouse, so the run stages (quarantines) and stops:
+    no dbt build, no report, the refusal recorded on the raw_documents step."""
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "empty.txt").write_bytes(b"")
+    (tmp_path / "raw" / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    budget = _budget(tmp_path)
+    instance = DagsterInstance.ephemeral()
+    tick = _tick(budget, instance)
+    _apply(tick, instance)
+    [request] = tick.run_requests
+    result = location.build_definitions(budget).resolve_job_def("ingest_job").execute_in_process(
+        run_config=request.run_config, tags=request.tags, instance=instance, raise_on_error=False
+    )
+    assert result.success
+    started = {e.step_key for e in result.all_events if e.event_type_value == "STEP_START"}
+    skipped = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"}
+    assert started == {"raw_documents"} and any("budget_dbt" in k for k in skipped)
+    assert not result.get_asset_materialization_events()
+    [observed] = [e for e in result.all_events if e.event_type_value == "ASSET_OBSERVATION"]
+    assert "every file was refused" in observed.event_specific_data.asset_observation.description
+    assert not budget.layout.warehouse.exists()
+    assert quarantine_copy(budget.raw_path / "empty.txt", budget.layout).exists()
+
+
 # -- raw folder sensor --------------------------------------------------------------
 
 

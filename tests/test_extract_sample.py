@@ -41,6 +41,9 @@ def test_all_ten_standard_tables_recognised(sample_doc):
     empty = {t.kind for t in sample_doc.tables if t.is_empty}
     assert empty == {"gov_fund_by_subject", "special_funds"}
     assert all(t.amount_unit == "万元" for t in sample_doc.tables)
+    # 三、支出预算总表 (line 230) prints no 单位 line: read in the fj_10 template's default, and reported
+    assert [t.kind for t in sample_doc.tables if t.unit_from_template] == ["expenditure_by_unit"]
+    assert any("line 230: table '三、支出预算总表' prints no 单位 line" in w for w in sample_doc.warnings)
 
 
 def test_expenditure_table_rows(sample_doc):

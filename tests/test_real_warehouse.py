@@ -89,7 +89,18 @@ def test_the_only_failing_instances_are_real_breaks_of_the_documents(wh):
         ("pr_three_public", d("0.00"), d("0")),  # 支出决算为0.00万元 (the table's 决算数 is blank)
         ("pr_three_public", d("0.00"), d("0")),  # 因公出国（境）费决算为0.00万元
         ("pr_three_public", d("0.00"), d("0")),  # 公务接待费支出决算为0.00万元
+        # each per-subject paragraph's 支出决算为 Y against 一般公共预算财政拨款支出决算表 合计 of its subject
+        *[("pr_subject_amount", d(y), d(y)) for y in (
+            "1511.89", "10.00", "135.25", "449.52", "84.65", "160.75", "80.38", "0.94", "60.99", "187.19", "258.50")],
+        # 完成预算的0%: 100 × the 三公 table's 决算数 (blank, 0) ÷ its 预算数 0.95, for the total and for
+        # 公务接待费 (其中：…公务接待费支出决算为0.00万元，完成预算的0%: its 预算数 beside it in the table); 因公出国
+        # has no 预算数 (no rate can be computed), 购置及运行维护费 no table value of its own: no instance
+        ("pr_completion_rate", d("0.00"), d("0")),
+        ("pr_completion_rate", d("0.00"), d("0")),
     ])
+    # 完成年初预算的98.20%: 100 × 2,940.05 (the prose's 决算, no table key of its own) ÷ 2,993.92 = 98.2007
+    assert q("select left_value, right_value, status from dq_rule_instance where document_id = ? and rule_id = 'pr_completion_rate' "
+             "and status <> 'pass'", ids["财政局"]) == [(d("98.20"), d("98.200687"), "pass_within_tolerance")]
     per_doc = dict(q("select d.department, count(*) from dq_rule_instance r join dim_document d using (document_id) group by 1"))
     assert per_doc["司法局"] > 500 and per_doc["财政局"] > 300
 

@@ -37,7 +37,7 @@ def _subject_code(text: str) -> str | None:
     return None
 
 
-def _label(sentence: str, start: int) -> str:
+def label_before(sentence: str, start: int) -> str:
     cut = max(sentence.rfind(d, 0, start) for d in _DELIMS)
     return sentence[cut + 1 : start].strip()[-40:]
 
@@ -118,7 +118,7 @@ def extract_claims(seg: Segmented, exclude_lines: set[int]) -> list[Claim]:
             for m, what in sorted(found, key=lambda x: x[0].start()):
                 printed, unit = m.group(1), m.group(2).replace("％", "%")
                 value, decimals = parse_amount(printed)
-                label = _label(sentence, m.start())
+                label = label_before(sentence, m.start())
                 counts += what == "other_count"
                 if what == "count":
                     kind = "project_count" if "项目" in unit else "assets"

@@ -85,11 +85,39 @@ def _leaf(label: str) -> str:
     return re.sub(r"\s+", "", parts[-1]) if parts else ""
 
 
+_KNOWN = re.compile(r"预算数|决算数|金额|合计|小计|总计|编码|代码|名称|^[类款项]$")
+
+
+def _known(word: str) -> bool:
+    return bool(_KNOWN.search(word)) or any(
+        match_key(word, vocabulary) for vocabulary in (FUNDING_SOURCES, EXPENDITURE_KINDS, FINAL_ITEMS)
+    )
+
+
+def leaf_of(label: str) -> str:
+    """A column's own header word: the last level of its label; where that says nothing known,
+    the shortest run of last levels joined that does (a header word wrapped over lines and
+    read as levels: ``项目/本年收入合/计``, ``支出/一般公共预算/财/政拨款``)."""
+    leaf = _leaf(label)
+    if _known(leaf):
+        return leaf
+    parts = [re.sub(r"\s+", "", p) for p in label.split("/") if p.strip()]
+    for n in range(2, len(parts) + 1):
+        if _known(joined := "".join(parts[-n:])):
+            return joined
+    return parts[-2] + leaf if len(leaf) == 1 and len(parts) > 1 else leaf  # one character is a word's end
+
+
+def source_key(label: str) -> str | None:
+    """The funding source a column's label names."""
+    return match_key(leaf_of(label), FUNDING_SOURCES)
+
+
 def column_specs(kind: str, labels: list[str]) -> list[ColumnSpec]:
     specs = []
     for i, label in enumerate(labels):
         compact = re.sub(r"\s+", "", label)
-        leaf = _leaf(label)
+        leaf = leaf_of(label)
         side = "revenue" if "收入" in compact.split("/")[0] else "expenditure" if "支出" in compact.split("/")[0] else None
         if not leaf:
             specs.append(ColumnSpec(i, label, "ignore"))
@@ -97,12 +125,13 @@ def column_specs(kind: str, labels: list[str]) -> list[ColumnSpec]:
             specs.append(ColumnSpec(i, label, "unit_code"))
         elif re.search(r"单位名称|部门名称|预算单位", leaf):
             specs.append(ColumnSpec(i, label, "unit_name"))
-        elif re.search(r"编码|代码", leaf) or leaf in ("类", "款", "项"):
+        elif re.search(r"编码|代码", leaf) or leaf in ("类", "款", "项") or label.split()[-1:] in (["类"], ["款"], ["项"]):
+            # (a converter may print a two-level header cell on one line: "功能 类" over the 类 column)
             specs.append(ColumnSpec(i, label, "code"))
         elif re.search(r"科目名称|^名称$|功能分类科目|经济分类科目", leaf):
             specs.append(ColumnSpec(i, label, "name"))
         elif shape_of(kind) == "summary":
-            if re.search(r"预算数|决算数|金额|合计", leaf) or match_key(leaf, FUNDING_SOURCES):
+            if re.search(r"预算数|决算数|金额|合计", leaf) or source_key(label):
                 specs.append(ColumnSpec(i, label, "value", "item", "amount", side))
             else:
                 specs.append(ColumnSpec(i, label, "item", side=side))
@@ -137,6 +166,8 @@ def _value_spec(kind: str, i: int, label: str, compact: str, leaf: str) -> Colum
     if not by_source and (key := match_key(leaf, EXPENDITURE_KINDS)):
         return ColumnSpec(i, label, "value", "kind", key)
     if key := match_key(leaf, FUNDING_SOURCES):
+        if len({k for k, _, pattern in FUNDING_SOURCES if re.search(pattern, leaf)}) > 1:
+            key = leaf  # two sources' headers in one cell (a converter merged two columns): not guessed
         return ColumnSpec(i, label, "value", "source", key)
     if key := match_key(leaf, EXPENDITURE_KINDS):
         return ColumnSpec(i, label, "value", "kind", key)

@@ -12,6 +12,7 @@ from budget_warehouse.extract.coverage import account_tokens
 from budget_warehouse.extract.decode import DEFAULT_MAX_BYTES, decode
 from budget_warehouse.extract import templates
 from budget_warehouse.extract.errors import ExtractionError, NotABudget, TruncatedDocument
+from budget_warehouse.extract.final_paragraphs import final_account_claims
 from budget_warehouse.extract.formats import normalise
 from budget_warehouse.extract.meta import document_id, find_title, find_year, identity
 from budget_warehouse.extract.pdf import PdfText, is_pdf, pdf_to_text
@@ -23,8 +24,9 @@ from budget_warehouse.extract.tables import ParsedTable, TableParser, unreadable
 from budget_warehouse.extract.text_checks import read_text
 
 # 2: text records (statements, findings, contents, notes); 3: converter layouts, counts, period months;
-# 4: PDF input, template catalogue, identity from the preparer line
-EXTRACTOR_VERSION = "4"
+# 4: PDF input, template catalogue, identity from the preparer line; 5: converters' rows joined, headers
+# by the catalogue's position, default units, 决算 subject paragraphs and completion rates, 决算 unit list
+EXTRACTOR_VERSION = "5"
 
 
 def extract_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedDocument:
@@ -100,7 +102,6 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
         )
     _check_not_truncated(seg, kinds, source_name)
 
-    unit = "万元"
     explained: list[tuple[int, str | None, str]] = []  # (line, token or None for whole line, reason)
     code_tokens: list[tuple[int, str]] = []
     roster_blocks = []
@@ -118,11 +119,17 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
         if kind == cls.PERFORMANCE:
             perf_blocks.append(block)
             continue
-        unit = block.unit or unit
         n_table += 1
         table_kind = kind if kind in TABLE_KINDS else UNRECOGNISED
+        template = templates.table_of(table_kind, family)
+        unit = block.unit or templates.default_unit(table_kind, family)
+        if not block.unit:
+            doc.warnings.append(
+                f"{source_name}: line {block.first_line}: table {block.title or table_kind!r} prints no 单位 line; "
+                f"its amounts are read in {unit}, the template catalogue's default"
+            )
         try:
-            parsed = TableParser(block, table_kind, f"t{n_table:02d}", unit, source_name).parse()
+            parsed = TableParser(block, table_kind, f"t{n_table:02d}", unit, source_name, template).parse()
         except ExtractionError as exc:
             if type(exc) is not ExtractionError:
                 raise
@@ -130,7 +137,7 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
             parsed = ParsedTable(table=unreadable_table(block, table_kind, f"t{n_table:02d}", unit, exc))
             explained += [(r.line, None, "inside an unreadable table (reported)") for r in block.rows]
             doc.warnings.append(f"{source_name}: {parsed.table.unreadable}")
-        doc.tables.append(parsed.table)
+        doc.tables.append(replace(parsed.table, unit_from_template=True) if not block.unit else parsed.table)
         doc.cells.extend(parsed.cells)
         printed_columns.update({(parsed.table.table_id, r, c): p for (r, c), p in parsed.printed_columns.items()})
         code_tokens += parsed.code_tokens
@@ -144,8 +151,9 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
                 "kept as an unrecognised table"
             )
     for block in roster_blocks:
-        units, dropped = parse_roster(block.rows, doc.cells)
+        units, dropped, numbering = parse_roster(block.rows, doc.cells)
         doc.roster.extend(units)
+        explained += [(line, None, "list numbering (序号 of the unit list)") for line, _ in numbering]
         explained += [(line, None, "second rendering of a table (loaded once)") for line in dropped]
     for n, block in enumerate(perf_blocks, start=1):
         perf, indicators, perf_explained = parse_performance(block, f"p{n:02d}", seg)
@@ -154,6 +162,8 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
         explained += perf_explained
     doc.projects = link_projects(parse_project_list(seg), doc.perf_tables)
     doc.claims = extract_claims(seg, exclude_lines={p.source_line for p in doc.projects})
+    if phase == "决算":
+        doc.claims = final_account_claims(seg, doc.cells, doc.claims)
     doc.tokens = account_tokens(seg, doc, code_tokens, explained)
     read_text(seg, kinds, doc)
     doc.printed_columns = printed_columns

@@ -245,7 +245,7 @@ def _convert(
     columns = _lone_labels_joined(_columns(data), data)
     kinds = _kinds(columns, data)
     extra = [[cell for cell, c in zip(r, _place(columns, *kinds, r)) if c is None] for r in multi.values()]
-    columns = _columns(extra, columns)
+    columns = _header_columns(extra, columns)
     if len(carried) > len(columns):
         # Without its header a continued table shows only the columns with data; its
         # columns are the ones of the page before, moved by the page's margin.
@@ -258,9 +258,14 @@ def _convert(
         column's start (a 无, a last label), not a title, unit, sentence or heading."""
         line = lines[i]
         s = line.strip()
-        if not s or _GAP.search(s) or _ends_run(line) or is_heading(line) or _NUMBER.match(s):
+        if not s or _GAP.search(s) or _ends_run(line) or _NUMBER.match(s):
             return False
-        return above or text_starts[len(line) - len(line.lstrip())] > 0
+        start = len(line) - len(line.lstrip())
+        if is_heading(line):
+            # A numbered item ("十、节能环保支出") is a row where it starts exactly where a column
+            # of labels right of the margin starts; elsewhere a heading ends the table.
+            return start > 0 and text_starts[start] > 0
+        return above or text_starts[start] > 0
 
     def one_cell(line: str) -> list[tuple[int, int, str]]:
         start = len(line) - len(line.lstrip())
@@ -274,16 +279,123 @@ def _convert(
         rows[last] = one_cell(lines[last])
     kinds = _kinds(columns, data)
     ends = kinds[0]
-    for i, row in rows.items():
-        text = row[0][2]
-        if len(row) == 1 and _NUMBER.match(text) and not _AMOUNT.match(text):
-            continue  # a page number (or a code alone) stays prose, as the segmenter expects
+    placed: dict[int, list[str]] = {}
+    lone: dict[int, list[str]] = {}
+    for i, row in sorted(rows.items()):
         out = [""] * len(columns)
         for (s, _, text), c in zip(row, _place(columns, *kinds, row)):
             c = _column(ends, s) if c is None else c
+            text = _LETTER_SPACED.sub("", text) if _LETTER_SPACED_CELL.match(text) else text
             out[c] = f"{out[c]} {text}" if out[c] else text
-        lines[i] = _tab_row(out)
+        text = row[0][2]
+        (lone if len(row) == 1 and _NUMBER.match(text) and not _AMOUNT.match(text) else placed)[i] = out
+    # A lone integer stays prose (a page number, as the segmenter expects), unless it is a code
+    # printed on a line of its own inside the table: in a column of codes of its length.
+    codes = Counter((c, len(t)) for out in placed.values() for c, t in enumerate(out) if t.isdigit())
+    for i, out in lone.items():
+        c, text = next((c, t) for c, t in enumerate(out) if t)
+        if i < last and text.isdigit() and codes[(c, len(text))] > 1:
+            placed[i] = out
+    _headers_spread(placed)
+    for i, out in _split_rows_joined(placed).items():
+        lines[i] = _tab_row(out) if any(out) else ""
     return last, columns
+
+
+_CODE_LEVELS = ("类", "款", "项")
+# A name printed letter-spaced to fill its cell (``公 务 用 车 运 行 维 护``): its characters, joined.
+_LETTER_SPACED_CELL = re.compile(r"^[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,}$")
+_LETTER_SPACED = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+
+
+def _headers_spread(placed: dict[int, list[str]]) -> None:
+    """Headers one space apart in one cell (``基本支出 项目支出``: pdftotext counts a Chinese
+    character as one column where it prints two, so headers drift left and close their gap)
+    spread over the columns right of it that hold amounts but no header text anywhere, one
+    word each, when there are as many such columns as extra words. In place."""
+    width = max((len(out) for out in placed.values()), default=0)
+    amounts, texts = set(), set()
+    for out in placed.values():
+        for c, t in enumerate(out):
+            if t:
+                (amounts if _AMOUNT.match(t) else texts).add(c)
+    for out in placed.values():
+        for c, t in enumerate(out):
+            words = t.split(" ")
+            if len(words) < 2 or any(len(w) < 2 or _NUMBER.match(w) for w in words):
+                continue
+            right = range(c + 1, c + len(words))
+            if right[-1] < width and all(k in amounts and k not in texts for k in right):
+                for k, w in zip([c, *right], words):
+                    out[k] = w
+                texts.update(right)
+
+
+def _split_rows_joined(placed: dict[int, list[str]]) -> dict[int, list[str]]:
+    """Rows that pdftotext printed over several lines, joined. Where a row is taller than one
+    line (a wrapped name beside it, or a cell spanning two header rows), its amounts are printed
+    on a line of their own above its labels, centred in the row (``  1,503.52  603.14`` above
+    ``201  一般公共服务支出  2,106.66``); so may the 类 | 款 | 项 labels above the 合计 beside
+    them. A run of such lines (amounts only, or 类/款/项 only) directly above a line with a label
+    or a code, each filling columns none of the others fills, is that row. The row's other
+    labels may come on the line below (two tables side by side: the right one's 款 and name
+    under its 类), in columns it leaves blank: after amounts printed above it, under a line of
+    codes alone, or a 款/项 code alone. The row is written on its last line, the lines it took
+    are left blank."""
+    def fragment(out: list[str]) -> bool:
+        filled = [c for c in out if c]
+        levels = [c for c in filled if c in _CODE_LEVELS]
+        return bool(filled) and all(_AMOUNT.match(c) or c in _CODE_LEVELS for c in filled) and len(levels) != 1
+
+    def codes_only(out: list[str]) -> bool:
+        filled = [c for c in out if c]
+        return bool(filled) and all(c.isdigit() and len(c) <= 3 for c in filled) and any(len(c) == 3 for c in filled)
+
+    order = sorted(placed)
+    joined = dict(placed)
+    k = 0
+    while k < len(order):
+        group = []
+        while k < len(order) and fragment(placed[order[k]]) and (not group or order[k] == group[-1] + 1):
+            group.append(order[k])
+            k += 1
+        if k == len(order):
+            break
+        target = order[k]
+        if group and (
+            target != group[-1] + 1
+            or not any(_AMOUNT.match(c) for g in group for c in placed[g])
+            or _overlap([placed[i] for i in [*group, target]])
+        ):
+            continue  # separate rows
+        out = list(placed[target])
+        for g in group:
+            out = [t or b for t, b in zip(out, placed[g])]
+            joined[g] = [""] * len(out)
+        absorbing = bool(group) or codes_only(out)
+        while k + 1 < len(order) and order[k + 1] == target + 1:
+            below = placed[target + 1]
+            if any(_AMOUNT.match(t) for t in below) or _overlap([out, below]):
+                break
+            # (else only a 款 or 项 code, with or without names, for a 类 printed alone beside it above)
+            if not (absorbing or any(
+                t.isdigit() and len(t) <= 2 and c > 0 and out[c - 1].isdigit() and len(out[c - 1]) == 3
+                for c, t in enumerate(below)
+            ) and all(not t.isdigit() or len(t) <= 2 for t in below)):
+                break
+            out = [t or b for t, b in zip(out, below)]
+            joined[target] = [""] * len(out)
+            target += 1
+            k += 1
+        joined[target] = out
+        k += 1
+    return joined
+
+
+def _overlap(rows: list[list[str]]) -> bool:
+    """Two of the rows fill one column."""
+    used = [{c for c, t in enumerate(r) if t} for r in rows]
+    return sum(map(len, used)) != len(set().union(*used))
 
 
 def _shifted(columns: list[tuple[int, int]], rows: list[list[tuple[int, int, str]]]) -> list[tuple[int, int]]:
@@ -321,6 +433,23 @@ def _columns(rows: list[list[tuple[int, int, str]]], columns: list[tuple[int, in
         else:
             columns.append([s, e])
     return [(s, e) for s, e in columns]
+
+
+def _header_columns(rows: list[list[tuple[int, int, str]]], columns: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``columns`` and the columns that only header cells head. Rows with more cells go first, so
+    a cell spanning two columns of a finer header row (公务用车运行费 over 预算数 | 决算数) does not
+    join them; the cells of one row never join each other."""
+    found = [list(c) for c in columns]
+    for row in sorted(rows, key=len, reverse=True):
+        new = []
+        for s, e, _ in row:
+            hit = [c for c in found if s < c[1] and c[0] < e]
+            if len(hit) == 1:
+                hit[0][0], hit[0][1] = min(hit[0][0], s), max(hit[0][1], e)
+            elif not hit:
+                new.append([s, e])
+        found += new
+    return _columns([[(s, e, "") for s, e in found]])
 
 
 def _lone_labels_joined(columns: list[tuple[int, int]], data: list[list[tuple[int, int, str]]]) -> list[tuple[int, int]]:

@@ -50,6 +50,10 @@ class Table:
     row_count: int
     duplicate_lines: tuple[int, int] | None = None  # a second rendering, loaded once
     unreadable: str | None = None  # why the table could not be read (its cells are not loaded), with its lines
+    # the printed header could not be read: its columns were matched by position to the template catalogue's
+    header_by_position: bool = False
+    # no 单位 line printed for this table: amount_unit is the template catalogue's default for its kind
+    unit_from_template: bool = False
 
 
 @dataclass(frozen=True, slots=True)

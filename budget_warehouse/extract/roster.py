@@ -1,4 +1,5 @@
-"""The budget-unit roster of 部门概况 (单位名称 / 经费性质 / 人员编制数 / 在职人数)."""
+"""The budget-unit roster of 部门概况 (单位名称 / 经费性质 / 人员编制数 / 在职人数), or a 部门决算's list of
+the units it covers (序号 / 单位名称 / 备注)."""
 
 from __future__ import annotations
 
@@ -22,12 +23,13 @@ def _normalise_name(name: str) -> str:
     return re.sub(r"\s+", "", name)
 
 
-def parse_roster(rows: list[Row], cells: list[Cell]) -> tuple[list[RosterUnit], list[int]]:
-    """The roster's units, and the source lines of a second rendering that was skipped."""
+def parse_roster(rows: list[Row], cells: list[Cell]) -> tuple[list[RosterUnit], list[int], list[tuple[int, str]]]:
+    """The roster's units, the source lines of a second rendering that was skipped, and the
+    (line, number) of each row's 序号 (list numbering, not a value)."""
     rows, dropped = dedupe_renderings(rows)
     header = [r for r in rows if any("单位名称" in c.replace(" ", "") or "编制" in c.replace(" ", "") for c in r.cells)]
     if not header:
-        return [], dropped
+        return [], dropped, []
     width = max(len(r.cells) for r in rows)
     labels = composite_labels(header[:1], width)
     index = {}
@@ -40,9 +42,12 @@ def parse_roster(rows: list[Row], cells: list[Cell]) -> tuple[list[RosterUnit], 
     for c in cells:
         if c.unit_code and c.unit_name:
             names_to_codes.setdefault(_normalise_name(c.unit_name), c.unit_code)
-    units = []
+    seq = next((i for i, label in enumerate(labels) if label.replace(" ", "") == "序号"), None)
+    units, numbering = [], []
     for row in rows[rows.index(header[0]) + 1 :]:
         get = lambda role: row.cells[index[role]] if role in index and index[role] < len(row.cells) else ""  # noqa: E731
+        if seq is not None and seq < len(row.cells) and row.cells[seq].isdigit():
+            numbering.append((row.line, row.cells[seq]))
         name = get("unit_name")
         if not name:
             continue
@@ -60,7 +65,7 @@ def parse_roster(rows: list[Row], cells: list[Cell]) -> tuple[list[RosterUnit], 
                 unit_code=_link(name, names_to_codes),
             )
         )
-    return units, dropped
+    return units, dropped, numbering
 
 
 def _number(text: str):

@@ -48,9 +48,13 @@ class Segmented:
     headings: dict[int, str]  # line number -> heading text, for sections
 
 
+_BULLET = re.compile(r"^[-*+•]\s+")
+
+
 def plain(line: str) -> str:
-    """A line's text without heading markup."""
-    return clean_cell(line)
+    """A line's text without heading markup or a markdown list bullet (``- 一、收入决算表``)."""
+    text = clean_cell(line)
+    return _BULLET.sub("", text) if text[:1] in "-*+•" else text
 
 
 def is_heading(line: str) -> bool:
@@ -189,7 +193,7 @@ def segment(text: str) -> Segmented:
             # "单位：万元" then prose: no table after all.
             current = None
         close()
-        if blocks and EMPTY_NOTE_RE.search(compact) and line_no - blocks[-1].last_line <= 3:
+        if blocks and EMPTY_NOTE_RE.search(compact) and _only_blank(lines, blocks[-1].last_line, line_no):
             blocks[-1].empty_marker_line = line_no  # a blank grid with "注：…本表为空表。" under it
         if is_heading(raw) or looks_like_title(text):
             headings[line_no] = text
@@ -216,14 +220,23 @@ def _new_table(current: Block, row: Row) -> bool:
 
 
 def _only_debris(lines: list[str], after: int, before: int) -> bool:
-    """True if the lines strictly between two line numbers are blank, page numbers or a 单位 line (at most 8)."""
+    """True if the lines strictly between two line numbers are blank, page numbers, a 单位 line or the
+    preparer's line (编制部门：…, printed apart from its 单位 line) (at most 8)."""
     if before - after > 9:
         return False
     for raw in lines[after:before - 1]:
         compact = plain(raw).replace(" ", "")
-        if compact and not PAGE_NUMBER_RE.match(compact) and not UNIT_RE.match(compact):
+        if compact and not PAGE_NUMBER_RE.match(compact) and not UNIT_RE.match(compact) and not PREPARER_RE.match(compact):
             return False
     return True
+
+
+def _only_blank(lines: list[str], after: int, before: int) -> bool:
+    """True if at most 7 lines lie strictly between two line numbers, all blank but for the blank
+    grid's 合计 (a converter may print it apart from the grid)."""
+    return before - after <= 8 and all(
+        plain(raw).replace(" ", "") in ("", "合计", "总计") for raw in lines[after:before - 1]
+    )
 
 
 def _continues(lines: list[str], i: int) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from budget_warehouse.extract.claims import _AMOUNT, _label
+from budget_warehouse.extract.claims import _AMOUNT, label_before
 from budget_warehouse.extract.numbers import SCALE_TO_WAN, parse_amount
 from budget_warehouse.extract.paragraphs import Paragraph
 from budget_warehouse.extract.records import Statement
@@ -62,7 +62,7 @@ class _Amount:
         value, self.decimals = parse_amount(self.printed)
         self.unit = m.group(2)
         self.amount = value * SCALE_TO_WAN[self.unit]
-        self.label = _label(sentence, m.start())
+        self.label = label_before(sentence, m.start())
 
 
 def _amounts(sentence: str) -> list[_Amount]:

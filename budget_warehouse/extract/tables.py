@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 
 from budget_warehouse.extract.columns import (
@@ -12,6 +12,7 @@ from budget_warehouse.extract.columns import (
     column_specs,
     composite_labels,
     is_column_number_row,
+    source_key,
     split_header,
 )
 from budget_warehouse.extract.errors import ExtractionError
@@ -19,7 +20,7 @@ from budget_warehouse.extract.grid import Row
 from budget_warehouse.extract.numbers import is_amount, parse_amount, to_wan
 from budget_warehouse.extract.records import Cell, Table
 from budget_warehouse.extract.segment import EMPTY_MARKERS, Block
-from budget_warehouse.extract.templates import shape_of
+from budget_warehouse.extract.templates import TemplateTable, shape_of
 from budget_warehouse.extract.vocabulary import (
     EXPENDITURE_KINDS,
     FINAL_ITEMS,
@@ -116,6 +117,14 @@ def _continues_cut_row(prev: Row, row: Row) -> bool:
     )
 
 
+def _empty_marker_row(row: Row) -> bool:
+    """无 alone, or beside the blank 合计 of an empty grid (无 | | 合计 on one line)."""
+    filled = row.filled
+    return any(c in EMPTY_MARKERS for c in filled) and all(
+        c in EMPTY_MARKERS or TOTAL_RE.match(c.replace(" ", "")) for c in filled
+    )
+
+
 def _blank_grid(header: list[Row]) -> bool:
     """A table printed without amounts (all zero, or nothing to report): a 合计 line under the header, blank."""
     return any(
@@ -136,6 +145,10 @@ def _copy(rows: list[Row], mine: list[tuple[str, ...]]) -> list[tuple[str, ...]]
         if len(out) == len(mine):
             break
     return out
+
+
+def _value_of(row: Row, spec: ColumnSpec) -> str:
+    return row.cells[spec.index] if spec.index < len(row.cells) else ""
 
 
 def _level(label: str) -> tuple[int, str]:
@@ -166,14 +179,16 @@ def _code(text: str) -> str:
 class TableParser:
     """Turns one block of a known kind into cells (see docs/contract.md for the shapes)."""
 
-    def __init__(self, block: Block, kind: str, table_id: str, unit: str, source: str):
+    def __init__(self, block: Block, kind: str, table_id: str, unit: str, source: str,
+                 template: TemplateTable | None = None):
         self.block, self.kind, self.table_id, self.unit, self.source = block, kind, table_id, unit, source
+        self.template = template  # the table's row in the template catalogue, if the document's family prints it
 
     def parse(self) -> ParsedTable:
         rows, cut_lines = join_cut_rows(self.block.rows)
         rows, dropped = dedupe_renderings(rows)
         title_rows = [r for r in rows if len(r.filled) == 1 and r.filled[0] == self.block.title]
-        markers = [r for r in rows if len(r.filled) == 1 and r.filled[0] in EMPTY_MARKERS]
+        markers = [r for r in rows if _empty_marker_row(r)]
         rows = [r for r in rows if r not in title_rows and r not in markers]
         header, data = split_header(rows)
         header, data = _code_labels_on_first_row(header, data)
@@ -184,7 +199,8 @@ class TableParser:
         column_number_lines = [r.line for r in header if is_column_number_row(r)]
         # A page break can repeat the header: drop rows identical to a header row.
         header_cells = {tuple(r.filled) for r in header}
-        data = [r for r in data if tuple(r.filled) not in header_cells]
+        # (not a lone character or two: the end of a wrapped label, as a header's wrapped word may end too)
+        data = [r for r in data if tuple(r.filled) not in header_cells or len("".join(r.filled)) <= 2]
         if not data and not empty and self.kind != "unrecognised":
             raise ExtractionError(
                 f"table {self.block.title or self.kind!r} has a header but no rows "
@@ -216,6 +232,9 @@ class TableParser:
         if shape == "summary":
             self._summary_cells(data, specs, parsed)
         elif shape == "items" and _items_across(specs):
+            if problem := self._unread_items(data, specs, parsed.table):
+                specs = self._specs_by_position(header + data, problem)
+                parsed.table = replace(parsed.table, columns=tuple(s.label for s in specs), header_by_position=True)
             self._wide_item_cells(data, specs, parsed)
         elif shape == "items":
             self._item_cells(data, specs, parsed)
@@ -266,12 +285,15 @@ class TableParser:
                 pending = spec
             elif spec.role == "value" and pending is not None:
                 side = pending.side or spec.side or ("revenue" if not pairs else "expenditure")
+                if pairs and side == pairs[0][1].side:
+                    # a second item column is the other side (its group label was printed too wide)
+                    side = "expenditure" if side == "revenue" else "revenue"
                 pairs.append((pending, ColumnSpec(spec.index, spec.label, "value", "item", "amount", side)))
                 pending = None
             elif spec.role == "value" and pairs:
                 # More amount columns for the same item (合计, then 一般公共预算 | 政府性基金预算 …): by source.
                 item_spec, first = pairs[-1]
-                key = match_key(_leaf_of(spec.label), FUNDING_SOURCES) or _leaf_of(spec.label)
+                key = source_key(spec.label) or _leaf_of(spec.label)
                 pairs.append((item_spec, ColumnSpec(spec.index, spec.label, "value", "source", key, first.side)))
         for (item_spec, value_spec) in pairs:
             side = value_spec.side
@@ -280,6 +302,15 @@ class TableParser:
                 label = row.cells[item_spec.index] if item_spec.index < len(row.cells) else ""
                 printed = row.cells[value_spec.index] if value_spec.index < len(row.cells) else ""
                 if not label and not printed:
+                    continue
+                previous = items[-1] if items else None
+                numbered = _LEVEL_PATTERNS[0][1].match  # 一、 二、 …
+                if (previous is not None and not printed and len(label.replace(" ", "")) <= 4
+                        and _level(label)[0] == 1 and not numbered(label)  # unnumbered, not a total
+                        and numbered(previous[2]) and not _value_of(previous[1], value_spec)):
+                    # the end of a numbered item's name wrapped onto a line of its own (二、政府性基金预算财政拨 / 款)
+                    joined = previous[2] + label
+                    items[-1] = (previous[0], previous[1], joined, *_level(joined))
                     continue
                 level, text = _level(label)
                 items.append((index, row, label, level, text))
@@ -326,6 +357,35 @@ class TableParser:
                 )
                 if cell:
                     parsed.cells.append(cell)
+
+    def _unread_items(self, data: list[Row], specs: list[ColumnSpec], table: Table) -> ExtractionError | None:
+        """Why a header of items printed as columns cannot be read (two columns read as one item,
+        or an amount under a column whose header names no item), or None."""
+        probe = ParsedTable(table=table)
+        try:
+            self._wide_item_cells(data, specs, probe)
+        except ExtractionError as exc:
+            return exc
+        loaded = set(probe.printed_columns.values())
+        for row in data[:1]:
+            for c, text in enumerate(row.cells):
+                if text and c not in loaded and _is_number(text):
+                    label = next((s.label for s in specs if s.index == c), "")
+                    return ExtractionError(
+                        f"column {c + 1} holds {text!r} under a header that names no item ({label!r})",
+                        source=self.source, line=row.line, table=self.kind,
+                    )
+        return None
+
+    def _specs_by_position(self, rows: list[Row], problem: ExtractionError) -> list[ColumnSpec]:
+        """The catalogue's columns for this table, in order, when the table has as many columns;
+        else the problem stands (never a guess)."""
+        width = max((len(r.cells) for r in rows), default=0)
+        known = self.template.columns if self.template else ()
+        if not known or len(known) != width:
+            detail = f"; the template catalogue lists {len(known)} columns, the table has {width}" if known else ""
+            raise ExtractionError(f"{problem.detail}{detail}", source=self.source, line=problem.line, table=self.kind)
+        return column_specs(self.kind, list(known))
 
     def _wide_item_cells(self, data: list[Row], specs: list[ColumnSpec], parsed: ParsedTable) -> None:
         """Items printed as columns (合计 | 因公出国(境)费 | 公务接待费 | 公务用车…) over one row of amounts,
@@ -380,7 +440,8 @@ class TableParser:
             code = _code("".join(get(s) for s in code_cols))
             name = " ".join(get(s) for s in by_role.get("name", [])).strip()
             if code and not code.isdigit():
-                code, name = "", name or code  # 合计 (or 人员经费合计) printed in the code column: a label, not a code
+                # 合计 (or 人员经费合计, or its first character) printed in the code column: a label, not a code
+                code, name = "", code + name
             item = " ".join(get(s) for s in by_role.get("item", [])).strip()
             row_unit_code = _code(get(by_role["unit_code"][0])) if "unit_code" in by_role else ""
             row_unit_name = get(by_role["unit_name"][0]) if "unit_name" in by_role else ""

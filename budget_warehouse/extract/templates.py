@@ -4,7 +4,7 @@ One CSV, `dbt_project/seeds/table_template.csv` (also a dbt seed, for the
 presence rules), one row per (family, table): the kind it is stored as, how its
 rows are read (shape), its printed name, a regular expression on the title
 (numbering, year and spaces removed), optionally one on the header words, and
-the template's default unit. Rows are tried in file order and the first match
+the template's default unit, optionally the table's columns in order. Rows are tried in file order and the first match
 wins, so more specific rows come first. A row without a kind names tables that
 are known but not standard (kept as unrecognised); a row without a title
 pattern recognises a table by its header words alone. Adding a region's
@@ -34,6 +34,7 @@ class TemplateTable:
     title: re.Pattern | None
     header: re.Pattern | None
     default_unit: str
+    columns: tuple[str, ...]  # the table's composite column labels in order, where the catalogue knows them
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +51,7 @@ def catalogue() -> tuple[TemplateTable, ...]:
                 title=re.compile(r["title_pattern"]) if r["title_pattern"] else None,
                 header=re.compile(r["header_pattern"]) if r["header_pattern"] else None,
                 default_unit=r["default_unit"],
+                columns=tuple(c for c in r.get("columns", "").split("|") if c),
             )
             for r in csv.DictReader(f)
         )
@@ -63,6 +65,21 @@ def standard_kinds() -> dict[str, str]:
         if t.kind and t.table_no is not None:
             out.setdefault(t.kind, t.table_name)
     return out
+
+
+def table_of(kind: str, family: str | None) -> TemplateTable | None:
+    """The catalogue row of a standard table kind in a family (None outside the family)."""
+    return next((t for t in catalogue() if t.kind == kind and t.family == family and t.table_no is not None), None)
+
+
+def default_unit(kind: str, family: str | None) -> str:
+    """The unit a table prints no 单位 line for is read in: its family's default for the kind, else
+    the first family's that prints the kind, else the unit most of the family's tables default to."""
+    row = table_of(kind, family) or next((t for t in catalogue() if t.kind == kind and t.default_unit), None)
+    if row is not None and row.default_unit:
+        return row.default_unit
+    units = Counter(t.default_unit for t in catalogue() if t.family == family and t.default_unit)
+    return units.most_common(1)[0][0] if units else "万元"
 
 
 def shape_of(kind: str) -> str:

@@ -8,7 +8,8 @@ with documents as (
 
 -- The prose of a 部门决算 restates 决算 tables (决算数 against 预算数). Mapped: its totals (收入支出总计,
 -- 财政拨款收入支出总计, 本年收入合计, 本年支出合计), 基本支出, 一般公共预算财政拨款支出 and its
--- 基本支出, 人员经费 / 公用经费, and the 三公 amounts stated as 年初预算为 X / 决算为 Y; its other
+-- 基本支出, 人员经费 / 公用经费, the 三公 amounts stated as 年初预算为 X / 决算为 Y, and each
+-- per-subject paragraph's 支出决算为 Y (its 年初预算 is printed in no table); its other
 -- sentences are not compared (reading them as 预算 claims would only raise false alarms).
 final_keys as (
     select claims.document_id, claims.claim_id,
@@ -20,6 +21,9 @@ final_keys as (
             when claims.kind = 'expenditure_by_kind' and claims.measure in ('basic', 'project') then 'final_expenditure:' || claims.measure
             when claims.kind = 'general_budget_total' and claims.label = '一般公共预算财政拨款支出' then 'final_general_budget:total'
             when claims.kind = 'basic_total' then 'final_general_budget:basic'
+            -- a per-subject paragraph's 支出决算为 Y (its subject read from its 类/款/项 names)
+            when claims.kind = 'subject_amount' and claims.subject_code is not null
+                then 'subject_amount:' || claims.subject_code
             when claims.kind = 'basic_part' then 'final_basic_part:' || claims.measure
             when claims.kind = 'three_public' and claims.label like '%年初预算为' then 'final_three_public:budget:' || claims.measure
             when claims.kind = 'three_public' and claims.label like '%决算为' and claims.label not like '%维护费%'

@@ -16,10 +16,19 @@
 --   pr_operating_funds       (WARN) 机关运行经费 …        ≤ table 1 公用支出 (else table 4, table 3): it is the
 --                            公用经费 of the administrative units only, so only a bound
 -- The table value is read from the first table in that order that prints it; a
--- value no table prints compares with 0.
-with claims as (
-    select * from {{ ref('chk_input_claims') }}
+-- value no table prints compares with 0 (not compared when a table of the document
+-- is unreadable: the value may be in it).
+with unreadable as (
+    select distinct document_id from {{ ref('stg_tables') }} where unreadable is not null
+),
+
+claims as (
+    select * from {{ ref('chk_input_claims') }} as c
     where target_key is not null and amount is not null and kind <> 'project_total'
+      -- a value no table prints compares with 0, unless a table of the document could not be read (it may print it)
+      and not (document_id in (select document_id from unreadable)
+               and not exists (select 1 from {{ ref('chk_input_target_terms') }} as t
+                               where t.document_id = c.document_id and t.target_key = c.target_key))
 ),
 
 targets as (

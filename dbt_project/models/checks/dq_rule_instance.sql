@@ -11,7 +11,7 @@
     'chk_year_over_year',
     'chk_within_perf_targets', 'chk_cross_econ_subject_pairs', 'chk_cross_projects', 'chk_prose_counts',
     'chk_text_statements', 'chk_text_wording', 'chk_text_structure',
-    'chk_final_accounts',
+    'chk_final_accounts', 'chk_prose_completion',
 ] %}
 with instances as (
     {%- for model in rule_models %}

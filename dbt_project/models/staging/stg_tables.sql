@@ -14,5 +14,7 @@ select
     cast(row_count as integer)           as row_count,
     cast(duplicate_lines[1] as integer)  as duplicate_first_line,
     cast(duplicate_lines[2] as integer)  as duplicate_last_line,
-    cast(unreadable as varchar)          as unreadable
+    cast(unreadable as varchar)          as unreadable,
+    cast(header_by_position as boolean)  as header_by_position,
+    cast(unit_from_template as boolean)  as unit_from_template
 from {{ staging_parquet('tables') }}
