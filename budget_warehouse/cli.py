@@ -25,7 +25,8 @@ def _ingest(args) -> int:
         from budget_warehouse.quality.run import validate_warehouse as validate
     try:
         report = run_ingest(
-            args.paths, args.warehouse, max_bytes=args.max_bytes, workers=args.workers, validate=validate, wait=args.wait
+            args.paths, args.warehouse, max_bytes=args.max_bytes, workers=args.workers, validate=validate, wait=args.wait,
+            full_refresh=args.full_refresh,
         )
     except WarehouseBusy as exc:
         print(f"budget-warehouse ingest: {exc}; nothing done (use --wait to wait for it)", file=sys.stderr)
@@ -124,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024, help="larger files are quarantined")
     ingest.add_argument("--workers", type=int, default=None, help="extraction processes (default: one per core)")
     ingest.add_argument("--no-quality", action="store_true", help="skip the Great Expectations suites")
+    ingest.add_argument("--full-refresh", action="store_true",
+                        help="rebuild every table from staging (default: only the documents whose staging changed)")
     ingest.add_argument("--wait", action="store_true",
                         help="when another ingest of the same warehouse is running, wait for it (default: exit with code 5)")
     ingest.add_argument("--no-report", action="store_true", help="do not write the report (<warehouse folder>/report/)")

@@ -50,8 +50,13 @@ class DbtBuildResult:
     node_count: int
 
 
-def build_warehouse(staging_dir: Path, db_path: Path, *, select: str | None = None) -> DbtBuildResult:
+def build_warehouse(
+    staging_dir: Path, db_path: Path, *, select: str | None = None, full_refresh: bool = False
+) -> DbtBuildResult:
     """Run ``dbt build`` into ``db_path`` over every document staged in ``staging_dir``.
+
+    A file that already holds a build is updated by document (the ``document_incremental``
+    models recompute the documents whose staging changed); ``full_refresh`` rebuilds every table.
 
     ``select`` is a dbt selection (e.g. ``"+fct_expenditure"``); its tests run
     when all their parents are in the selection or upstream of it.
@@ -81,6 +86,8 @@ def build_warehouse(staging_dir: Path, db_path: Path, *, select: str | None = No
         "--log-level", "warn",
         "--log-level-file", "debug",
     ]
+    if full_refresh:
+        args.append("--full-refresh")
     if select:
         # Run a test only when every model it reads is built or upstream of the
         # selection: a partial build into a fresh file must not test missing tables.

@@ -63,6 +63,11 @@ class Layout:
     def next_build(self) -> Path:
         return self.warehouse.with_name(self.warehouse.stem + ".next" + self.warehouse.suffix)
 
+    @property
+    def previous(self) -> Path:
+        """The warehouse the last publish replaced: the next build's starting point (``build_file``)."""
+        return self.warehouse.with_name(self.warehouse.stem + ".previous" + self.warehouse.suffix)
+
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
@@ -93,6 +98,7 @@ class IngestReport:
     quality: object | None = None  # quality.QualityReport
     timings: dict[str, float] = field(default_factory=dict)
     build_skipped: str | None = None  # why no dbt build ran (every file refused)
+    plan: object | None = None  # increment.BuildPlan: full or by document, and why
     pruned: int = 0  # quarantine records forgotten (their files are gone): the published listing must follow
 
 
@@ -379,32 +385,37 @@ def prune_quarantine(layout: Layout) -> int:
     return pruned
 
 
-def _remove_build(target: Path) -> None:
-    target.unlink(missing_ok=True)
-    target.with_name(target.name + ".wal").unlink(missing_ok=True)  # else DuckDB would replay it into the next build
-
-
 def build_and_publish(
     layout: Layout,
     report: IngestReport,
     validate: Callable[..., object] | None = None,
+    *,
+    full_refresh: bool = False,
 ) -> None:
-    """Rebuild the warehouse into a new file, validate it (``validate(build file, published=warehouse,
-    documents=ids of the documents this run added or changed)``), then swap it in with one rename."""
+    """Build the next warehouse in a new file, validate it (``validate(build file, published=warehouse,
+    documents=ids of the documents this run added or changed)``), then swap it in with one rename.
+
+    The build updates the previous warehouse (or a copy of the published one, ``build_file``) and
+    recomputes only the documents whose staging changed since it was built (``increment.plan``),
+    unless ``full_refresh`` or the fingerprint asks for a full build."""
+    from budget_warehouse import build_file, increment
     from budget_warehouse.dbt_runner import DbtBuildError, build_warehouse
 
     write_empty_templates(layout.staging)
     target = layout.next_build
-    _remove_build(target)  # left by a run that was killed (we hold the writer lock)
+    current = increment.fingerprint()
+    report.plan = build_file.start(layout.warehouse, layout.previous, target, layout.staging,
+                                   full_refresh=full_refresh, current=current, timings=report.timings)
     started = time.perf_counter()
     try:
-        report.build = build_warehouse(layout.staging, target)
+        report.build = build_warehouse(layout.staging, target, full_refresh=report.plan.full)
+        increment.record_build(target, current, report.plan.full)
     except DbtBuildError as exc:
-        _remove_build(target)
+        build_file.remove(target)
         raise PipelineError(f"dbt build failed; {layout.warehouse} is unchanged.\n{exc}") from exc
     report.timings["dbt build"] = time.perf_counter() - started
     if report.build.skipped:
-        _remove_build(target)
+        build_file.remove(target)
         raise PipelineError(
             f"dbt skipped {len(report.build.skipped)} model(s) ({', '.join(report.build.skipped[:5])}); "
             f"an incomplete warehouse is not published, {layout.warehouse} is unchanged"
@@ -414,6 +425,7 @@ def build_and_publish(
         changed = sorted({d.document_id for d in report.loaded if d.status != "unchanged"})
         report.quality = validate(target, published=layout.warehouse, documents=changed)
         report.timings["quality suites"] = time.perf_counter() - started
+    build_file.keep_previous(layout.warehouse, layout.previous)
     os.replace(target, layout.warehouse)
 
 
@@ -435,6 +447,7 @@ def run_ingest(
     workers: int | None = None,
     validate: Callable[..., object] | None = None,
     wait: bool = False,
+    full_refresh: bool = False,
 ) -> IngestReport:
     """The whole job under the warehouse's writer lock (``WarehouseBusy`` when another writer holds it,
     unless ``wait``)."""
@@ -448,6 +461,6 @@ def run_ingest(
         report.timings["extract"] = time.perf_counter() - started
         report.build_skipped = build_skip_reason(report, layout)
         if not report.build_skipped:
-            build_and_publish(layout, report, validate)
+            build_and_publish(layout, report, validate, full_refresh=full_refresh)
         report.timings["total"] = time.perf_counter() - started
     return report

@@ -28,6 +28,8 @@ def render_summary(report: IngestReport, *, max_failures: int = 40) -> str:
         f"Ingested {len(report.loaded)} document(s), quarantined {len(report.quarantined)}, "
         f"into {report.warehouse} in {t.get('total', 0):.1f} s ({steps})"
     )
+    if report.plan is not None:
+        out.append(f"Build: {'full' if report.plan.full else 'by document'} ({report.plan.reason})")
     if report.build is not None and (report.build.failed_tests or report.build.warned_tests):
         failed = [f"{f.name} ({f.message})" for f in report.build.failed_tests + report.build.warned_tests]
         out.append(f"WARNING: {len(failed)} dbt schema test(s) failed: " + "; ".join(failed[:10]))

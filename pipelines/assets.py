@@ -354,6 +354,13 @@ def _quality_metadata(report: Any) -> dict[str, Any]:
     return out
 
 
+class BuildConfig(Config):
+    full_refresh: bool = Field(
+        default=False,
+        description="rebuild every table from staging; by default only the documents whose staging changed are recomputed",
+    )
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -361,8 +368,13 @@ def _quality_metadata(report: Any) -> dict[str, Any]:
     backfill_policy=BackfillPolicy.single_run(),
     name="budget_dbt",
 )
-def budget_dbt(context: AssetExecutionContext, dbt: DbtCliResource, budget: BudgetWarehouseResource) -> Iterator[Any]:
-    """``dbt build`` over every staged document into a new file, quality suites, then one rename."""
+def budget_dbt(
+    context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource, budget: BudgetWarehouseResource
+) -> Iterator[Any]:
+    """``dbt build`` into a copy of the published warehouse, by document (``increment.plan``: a full build
+    when asked, or when the project, seeds or extractor changed), quality suites, then one rename."""
+    from budget_warehouse import increment
+
     layout = budget.layout
     layout.root.mkdir(parents=True, exist_ok=True)
     write_empty_templates(layout.staging)
@@ -376,13 +388,18 @@ def budget_dbt(context: AssetExecutionContext, dbt: DbtCliResource, budget: Budg
         invocation = None
         try:
             with environment(BUDGET_WAREHOUSE_DB=str(target), BUDGET_STAGING_DIR=str(layout.staging)):
-                if subset:  # the models not selected must already be there: start from the published file
+                current = increment.fingerprint()
+                plan = increment.plan(warehouse, layout.staging, full_refresh=config.full_refresh, current=current)
+                # A subset may leave out document_scope: its models are rebuilt whole from staging.
+                full = plan.full or subset
+                if subset or not plan.full:  # unselected models (and unchanged documents) come from the published file
                     if warehouse.exists():
                         shutil.copyfile(warehouse, target)
                     else:  # nothing published yet: the seeds at least (the rest is downstream of staging)
                         seeded = dbt.cli(["seed"]).wait()
                         shutil.rmtree(seeded.target_path, ignore_errors=True)
-                invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+                context.log.info(f"dbt build: {'full' if full else 'by document'} ({plan.reason})")
+                invocation = dbt.cli(["build", *(["--full-refresh"] if full else [])], context=context, raise_on_error=False)
                 events = list(invocation.stream())
             try:
                 run_results = invocation.get_artifact("run_results.json")
@@ -397,6 +414,8 @@ def budget_dbt(context: AssetExecutionContext, dbt: DbtCliResource, budget: Budg
             skipped = [r.get("unique_id") for r in run_results.get("results", []) if r.get("status") == "skipped"]
             if skipped:  # as pipeline.build_and_publish: an incomplete warehouse is never published
                 raise Failure(f"dbt skipped {len(skipped)} node(s): {', '.join(skipped[:20])}; the warehouse is unchanged")
+            # After a subset, which documents each table holds is no longer one state: the next build is full.
+            increment.record_build(target, None if subset else current, full)
             quality = None
             if budget.run_quality:
                 from budget_warehouse.quality.run import validate_warehouse

@@ -11,10 +11,18 @@
   column present.
 #}
 {% macro staging_parquet(stem) -%}
-  {%- set root = env_var('BUDGET_STAGING_DIR') | replace('\\', '/') -%}
-  {%- set root = root.rstrip('/') | replace("'", "''") -%}
+  {%- set root = staging_root() -%}
+  {%- if model.name != 'document_scope' %}
+  -- depends_on: {{ ref('document_scope') }} (an incremental build's scope is known before anything reads staging)
+  {% endif -%}
   (select staged.* exclude (filename)
    from read_parquet('{{ root }}/{{ stem }}/[!.]*.parquet', union_by_name = true, filename = true) as staged
    semi join read_parquet('{{ root }}/_manifest.parquet') as manifest
      on manifest.document_id = staged.document_id and manifest.batch = parse_filename(staged.filename, true))
+{%- endmacro %}
+
+{#- The staging folder (env var BUDGET_STAGING_DIR, absolute), quoted for a SQL string. -#}
+{% macro staging_root() -%}
+  {%- set root = env_var('BUDGET_STAGING_DIR') | replace('\\', '/') -%}
+  {{- root.rstrip('/') | replace("'", "''") -}}
 {%- endmacro %}

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- xt_econ_subject_pairs (WARN): an economic 款 of table 8 (基本支出 by economic class) that is, by
 -- definition, the basic expenditure of given functional 项 (seed_econ_subject_pairs, data: 30110
 -- 职工基本医疗保险缴费 = 2101101 行政单位医疗 + 2101102 事业单位医疗, 30108 = 2080505, 30113 = 2210201 …)

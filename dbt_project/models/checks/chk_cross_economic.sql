@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- The economic-classification tables (7, 8) against table 5 and the 三公 table (9):
 --   xt_subject_total_vs_econ_total   table 5 合计 = table 7 合计 (both: 一般公共预算拨款支出)
 --   xt_basic_econ_vs_subject_basic   table 8 合计 = table 5 合计 row 基本支出

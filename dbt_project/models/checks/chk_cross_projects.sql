@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Listed projects and special funds against the tables:
 --   pr_unit_projects_vs_tables  (ERROR) for each 填报单位 of the listed projects' 绩效目标表: Σ its listed
 --                               projects = table 3 项目支出 of that unit (Σ its detail rows). Only in

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Functional subjects across tables 5 / 6 and table 3, one instance per subject code:
 --   xt_subject_vs_expenditure_unit          table 5 合计 of the subject = Σ over units of table 3's
 --                                           一般公共预算拨款 for that subject (a subject missing from

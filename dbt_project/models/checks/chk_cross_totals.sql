@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Totals across the summary tables (1, 4) and the unit tables (2, 3), and table 4
 -- against tables 5 + 6:
 --   xt_summary_vs_revenue_unit              table 1 revenue line of each funding source and 收入总计

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- xt_unit_revenue_vs_expenditure: per budget unit (单位编码) and funding-source column printed
 -- in both tables, the unit's line of table 2 (收入预算总表) = Σ of the unit's rows of table 3
 -- (支出预算总表), same source column (资金来源 总计, 一般公共预算拨款, …). A unit printed in only

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- 部门决算 identities (the national_final_9 template; item and column keys from vocabulary.FINAL_ITEMS):
 --   fa_summary_carryover      in 收入支出决算总表 and 财政拨款收入支出决算总表: 年初结转和结余 + 本年收入合计
 --                             (+ 使用非财政拨款结余) = 本年支出合计 + 年末结转和结余 (+ 结余分配)

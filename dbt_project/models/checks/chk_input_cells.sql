@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Helper of the rule models (not a rule): every cell of every standard table
 -- (blank cells included, amount NULL) with its row's place in the hierarchy
 -- (chk_input_rows), the table's unit of account and the cell's tolerance share

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Helper of the rule models (not a rule): the prose claims with their tolerance
 -- share (half a unit of the printed last decimal, in 万元 for amounts, in
 -- percentage points for percentages, 0 for counts), the key of the table value

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Helper of the rule models (not a rule): one row per printed row of a table
 -- (per side for the side-by-side summary tables), with its place in the row
 -- hierarchy so that sums never count a line twice.

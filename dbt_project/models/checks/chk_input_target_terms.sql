@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Helper of the rule models (not a rule): the table values that prose claims
 -- (and year-over-year comparisons) restate, one row per printed cell taking
 -- part, keyed by target_key (the same key as chk_input_claims.target_key).
@@ -208,5 +207,5 @@ terms as (
 select
     terms.*,
     -- the table(s) a value is read from, as a readable label
-    string_agg(distinct table_id, '+') over (partition by document_id, target_key, pref) as pref_tables
+    string_agg(distinct table_id, '+' order by table_id) over (partition by document_id, target_key, pref) as pref_tables
 from terms

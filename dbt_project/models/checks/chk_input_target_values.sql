@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Helper of the rule models (not a rule): one value per document × target_key,
 -- read from the most preferred table that prints it (chk_input_target_terms):
 -- value = Σ its terms, tolerance = Σ their half units.

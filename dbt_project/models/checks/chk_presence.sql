@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Presence (WARN): what a complete disclosure prints.
 --   pp_table_<kind>            each standard table of the document's template family (seed
 --                              table_template) is present; a table printed as

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Rule pr_completion_rate (部门决算): a stated 完成(年初)预算的 Z% = 100 × 决算 ÷ 年初预算. The claim's
 -- measure names the two claims of its sentence it divides ("c054/c053", extract/final_paragraphs.py);
 -- each is read from the table its claim restates where it has one (三公 决算数 / 预算数, a subject's

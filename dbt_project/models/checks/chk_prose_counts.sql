@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- pr_unit_count (WARN): the units 部门概况 states ("包括 1 个机关行政处（科）室及 3 个下属单位") against its
 -- roster table: units listed ≤ 1 (the 机关) + the stated 下属单位. A bound, not an equality: the table
 -- lists the units within the budget's scope ("列入部门预算编制范围的单位"), which may be fewer.

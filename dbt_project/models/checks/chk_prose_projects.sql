@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- The prose project list ("4、对外交流活动专项 60 万元"), its stated total ("共涉及财政拨款资金
 -- N 万元"), its count, the 绩效目标表 and the tables' 项目支出:
 --   pr_project_total_vs_tables  stated total vs the tables' 项目支出: table 4's (财政拨款) 项目支出

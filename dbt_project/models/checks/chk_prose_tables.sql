@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Every amount the prose states against the table value it restates (one instance per claim):
 --   pr_total_revenue         收入预算 … 万元            vs table 1 收入总计 (else table 2 / 3 合计)
 --   pr_total_expenditure     支出预算 … 万元            vs table 1 支出总计 (else table 3 合计)

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Sanity of amounts (WARN):
 --   sn_negative_amount       no printed amount is negative (every valued table cell, prose amount,
 --                            listed project and 绩效目标表 funding line; left = the amount, right = 0)

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Classification codes (WARN), one instance per code (or code × printed name) of a document:
 --   sn_subject_code_format   a functional subject code (科目编码) has 3, 5 or 7 digits (类/款/项)
 --   sn_econ_code_format      an economic class code has 3 or 5 digits (类/款)

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Sanity of counts and targets (WARN):
 --   sn_month_target     a 当年度 target in months (绩效标准 / 半年目标值 / 全年目标值 of an indicator
 --                       printed in 个月, or whose content says (个月)) cannot exceed 12; the 实施期

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- What the prose asserts about two amounts (stg_statements), against those amounts:
 --   tx_direction_word  a direction word against the two amounts it compares (决算数小于预算数
 --                      needs 决算 < 预算 as printed; 等于 equal; 持平/基本持平 within 1% of 预算),

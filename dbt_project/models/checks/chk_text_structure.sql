@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- The document's structure against its 目录 and its notes:
 --   tx_contents_vs_body    every table the 目录 lists is printed in the body, under the same title
 --                          and in the 目录's order (a listed table missing from the body, printed

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- The prose's wording (stg_text_findings) and the names it uses:
 --   tx_placeholder        (WARN) leftover template text or a placeholder: XX局, ××, ……, 下降（增长）,
 --                         （如持平作持平表述）

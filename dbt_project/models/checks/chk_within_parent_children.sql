@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Parent lines of the code and unit tables, column by column:
 --   wt_econ_class_vs_sections    tables 7, 8: an economic 类 (301 工资福利支出) = Σ its 款 (30101 …)
 --   wt_subject_parent_children   tables 2, 3, 5, 6, 10: a 类/款 subject line = Σ its child codes

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- wt_perf_funding_parts: in each 绩效目标表 (performance target table), for each period printed
 -- (实施期 implementation, 当年度 current year): 资金总额 = 一般公共预算拨款 + 基金预算拨款 + 其他
 -- (only where the period prints the breakdown: at least two source lines, blank ones included).

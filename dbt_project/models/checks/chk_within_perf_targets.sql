@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- The targets of a 绩效目标表 (performance target table) against its own header (WARN):
 --   wt_perf_cost_vs_funding   Σ 成本目标 indicators stated in 万元 (项目经费 40万, 投资额（万） 1155.5 …)
 --                             = 资金总额: the 实施期 column (绩效目标值 / 实施期目标值) against 实施期,

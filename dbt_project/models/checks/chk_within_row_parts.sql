@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Row identities of the tables with part columns, for every row (合计 rows
 -- included):
 --   wt_row_kind_parts          总计 (kind total) = 基本支出 + 项目支出 when the table prints a

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- The summary tables (1 收支预算总表, 4 财政拨款收支预算总表), side by side revenue | expenditure:
 --   wt_summary_revenue_total      收入总计 = Σ level-1 revenue lines (一、二、…) above it; a second
 --                                 total row (收入总计 after 本年收入合计) = the first + the lines between

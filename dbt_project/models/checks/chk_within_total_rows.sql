@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- wt_total_row_vs_details: every 合计/总计 row of a table with detail rows
 -- (tables 2, 3, 5, 6, 7, 8, 10) equals, column by column, the sum of the
 -- table's leaf rows (chk_input_rows.is_leaf: 类/款 subtotal lines and unit

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Year over year (WARN): when the warehouse holds the same region + department's document of
 -- the previous year (same phase), every stated change is recomputed from the two documents.
 --   yy_change_amount  "比上年增加 528.35 万元" = this year's value − last year's value

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Every instance of every accounting-identity rule, passing ones included: one row
 -- per rule × document × location (row, code, unit, claim, table). The rule's family,
 -- severity and description come from the rule_catalogue seed.

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='document_incremental') }}
 -- Valued cells of every table (blank cells, amount NULL, are not facts), read
 -- from the Parquet files once and reused by every cell-based fact table.
 -- is_total: a printed total row (row_role 'total') or a total column (measure 'total').

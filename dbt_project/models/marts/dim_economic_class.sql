@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  {#- rebuilt whole: its names are the most frequent across documents -#}
 -- One row per economic class code (部门预算支出经济分类) × document year seen in
 -- any document; the 类 parent named from the documents or the national seed.
 with dimension as (

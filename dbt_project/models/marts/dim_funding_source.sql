@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  {#- rebuilt whole: its unknown sources are named by their most frequent label across documents -#}
 -- Funding sources (资金来源): the vocabulary keys from the seed plus 'total' (the
 -- 总计 column), and any key the documents use that the vocabulary does not know
 -- (in_vocabulary false; named by its most frequent printed column label).

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  {#- rebuilt whole: its names are the most frequent across documents -#}
 -- One row per functional subject code (支出功能分类科目) × document year seen in
 -- any document; 类/款 parents named from the documents or the national seed.
 with dimension as (

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  {#- rebuilt whole: names from dim_economic_class (chosen across documents) -#}
 -- A department's years side by side, by economic class (部门预算支出经济分类): 一般公共预算支出
 -- 经济分类情况表 (table 7, economic_class) by 类, and 一般公共预算基本支出经济分类情况表 (table 8,
 -- basic_economic_class) by 类 and 款; the 预算数 (measure total) column. A 类 is its printed line, or

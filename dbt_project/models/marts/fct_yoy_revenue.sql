@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  {#- rebuilt whole: names from dim_funding_source (chosen across documents) -#}
 -- A department's years side by side, by funding source (资金来源): the 合计 row of 收入预算总表
 -- (table 2, revenue_by_unit) per source column (funding_source 'total' = 总计), or, for a
 -- document whose table 2 has no 合计 row, the revenue side of 收支预算总表 (table 1, summary:

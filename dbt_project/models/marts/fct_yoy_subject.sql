@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  {#- rebuilt whole: names from dim_subject (chosen across documents) -#}
 -- A department's years side by side, by functional subject (支出功能分类科目): the expenditure of
 -- 支出预算总表 (table 3, all funding: the 总计 column of every unit × subject detail row) summed
 -- per 项 (7-digit code) and rolled up to its 款 (5 digits) and 类 (3 digits). One row per region ×

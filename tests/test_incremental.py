@@ -1,0 +1,148 @@
+"""The warehouse updated by document equals one rebuilt whole from the same staging (issue 9)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import duckdb
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from budget_warehouse import build_file, increment
+from budget_warehouse.corpus.cli import write_corpus
+from budget_warehouse.dbt_runner import _target_dir
+from budget_warehouse.pipeline import Layout, run_ingest
+from budget_warehouse.staging import MANIFEST
+
+# Models under checks/ and marts/ that join documents other than by year-over-year neighbours, so
+# rebuilt whole (materialized='table' in their own file); every other one is document_incremental.
+CROSS_DOCUMENT = {"dim_subject", "dim_economic_class", "dim_funding_source",
+                  "fct_yoy_economic", "fct_yoy_subject", "fct_yoy_revenue"}
+
+
+def _ids(warehouse) -> dict[str, str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return dict(con.execute("select source_name, document_id from dim_document").fetchall())
+
+
+def _unstage(staging, document_id: str) -> None:
+    """Take a document out of the staging manifest (what the warehouse is built from)."""
+    manifest = pq.read_table(staging / MANIFEST)
+    pq.write_table(manifest.filter(pc.field("document_id") != document_id), staging / MANIFEST)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, sample_text):
+    """Two departments over three years and the sample. Then one added (a middle year: the next
+    year's comparisons change); then one changed (the sample, table 3's first 合计) and one removed
+    (a first year: the second year loses its comparison). The first increment starts from a copy of
+    the published file, the second from the file the first replaced (two runs behind: the scope
+    spans both). Then a full rebuild of the same staging."""
+    work = tmp_path_factory.mktemp("incremental")
+    corpus, raw = work / "corpus", work / "raw"
+    write_corpus(6, corpus, seed=11, years=3)
+    truths = [json.loads(line) for line in (corpus / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+    files = sorted(corpus.glob("*.txt"))
+    years = [t["truth"]["year"] for t in truths]
+    assert [y - years[i // 3 * 3] for i, y in enumerate(years)] == [0, 1, 2] * 2  # A1 A2 A3 B1 B2 B3
+    raw.mkdir()
+    for path in files[:1] + files[2:]:  # A2 held back
+        shutil.copy(path, raw / path.name)
+    (raw / "sample.txt").write_text(sample_text, encoding="utf-8")
+    warehouse = work / "wh" / "budget.duckdb"
+    first = run_ingest([raw], warehouse, workers=1)
+    before = _ids(warehouse)
+
+    shutil.copy(files[1], raw / files[1].name)  # A2 added
+    added = run_ingest([raw], warehouse, workers=1)
+    (raw / "sample.txt").write_text(sample_text.replace("8599.56", "8599.66", 1), encoding="utf-8")  # changed
+    (raw / files[3].name).unlink()  # B1 removed: ingest keeps documents whose file is gone, so from staging
+    _unstage(Layout(warehouse.resolve()).staging, before[files[3].name])
+    second = run_ingest([raw], warehouse, workers=1)
+    incremental = work / "incremental.duckdb"
+    shutil.copyfile(warehouse, incremental)
+    full = run_ingest([raw], warehouse, workers=1, full_refresh=True)
+    return {"files": files, "first": first, "added": added, "second": second, "full": full, "before": before,
+            "after": _ids(warehouse), "incremental": incremental, "warehouse": warehouse}
+
+
+def test_incremental_build_equals_full_rebuild(runs):
+    assert runs["first"].plan.full and runs["full"].plan.full
+    assert runs["added"].plan.changed == 1 and "copy published" in runs["added"].timings
+    assert runs["second"].plan.changed == 3 and "start from previous" in runs["second"].timings  # A2, sample, B1
+    incremental, full = increment.table_digests(runs["incremental"]), increment.table_digests(runs["warehouse"])
+    assert sorted(incremental) == sorted(full)
+    assert {t for t in full if incremental[t] != full[t]} == set()
+    assert full["dq_rule_instance"][0] > 1000 and full["fct_yoy_project"][0] > 0
+
+
+def test_scope_is_the_changed_documents_and_their_next_years(runs):
+    files, before, after = runs["files"], runs["before"], runs["after"]
+    a1, a2, a3, b1, b2, _ = (f.name for f in files)
+    with duckdb.connect(str(runs["incremental"]), read_only=True) as con:
+        scope = {d for (d,) in con.execute("select document_id from document_scope where recompute").fetchall()}
+        compared = dict(con.execute(
+            "select document_id, previous_document_id from fct_yoy_three_public group by all").fetchall())
+        removed_rows = con.execute("select count(*) from dq_rule_instance where document_id = ?", [before[b1]]).fetchone()
+        changed = con.execute(
+            "select count(*) from fct_expenditure where document_id = ? and amount = 8599.66", [after["sample.txt"]]
+        ).fetchone()
+    assert scope == {after[a2], after[a3], after["sample.txt"], before[b1], after[b2]}
+    assert compared[after[a3]] == after[a2] and compared[after[a2]] == after[a1] and compared[after[b2]] is None
+    assert removed_rows == (0,) and changed[0] > 0
+
+
+def test_only_cross_document_models_are_rebuilt_whole(runs):  # runs: this worker's dbt target folder holds a parse
+    nodes = json.loads((_target_dir() / "manifest.json").read_text(encoding="utf-8"))["nodes"].values()
+    kinds = {n["name"]: n["config"]["materialized"] for n in nodes
+             if n["resource_type"] == "model" and n["path"].split("/")[0] in ("checks", "marts")}
+    assert {name for name, kind in kinds.items() if kind != "document_incremental"} == CROSS_DOCUMENT
+    assert "dq_rule_instance" in kinds and "chk_year_over_year" in kinds
+
+
+def test_a_changed_project_or_nothing_changed(runs):
+    layout = Layout(runs["warehouse"].resolve())
+    same = increment.plan(layout.warehouse, layout.staging)
+    assert not same.full and same.changed == 0
+    other = increment.plan(layout.warehouse, layout.staging, current="another project")
+    assert other.full and "changed since the warehouse was built" in other.reason
+
+
+def test_publish_keeps_the_replaced_file_and_a_reader_keeps_it_from_being_written(tmp_path):
+    published, previous, target = tmp_path / "w.duckdb", tmp_path / "w.previous.duckdb", tmp_path / "w.next.duckdb"
+    for path, value in ((published, "old"), (target, "new")):
+        with duckdb.connect(str(path)) as con:
+            con.execute("create table t as select ? as v", [value])
+    build_file.keep_previous(published, previous)
+    os.replace(target, published)
+    for path, value in ((published, "new"), (previous, "old")):
+        with duckdb.connect(str(path), read_only=True) as con:
+            assert con.execute("select v from t").fetchone() == (value,)
+    assert not build_file.in_use(previous)
+    reader = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+                               "print('open', flush=True); sys.stdin.read()", str(previous)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        assert build_file.in_use(previous)
+    finally:
+        reader.communicate("")
+    assert not build_file.in_use(previous)
+
+
+def test_a_previous_name_left_on_the_published_file_is_never_written(tmp_path):
+    """A run killed between keep_previous and its rename leaves both names on one file: the next
+    build must not start from it (it would write into the published warehouse)."""
+    published, previous, target = tmp_path / "w.duckdb", tmp_path / "w.previous.duckdb", tmp_path / "w.next.duckdb"
+    with duckdb.connect(str(published)) as con:
+        con.execute("create table t as select 1 as v")
+    build_file.keep_previous(published, previous)  # then killed before the rename
+    (tmp_path / "staging").mkdir()
+    plan = build_file.start(published, previous, target, tmp_path / "staging", full_refresh=False, current="x",
+                            timings=(timings := {}))
+    assert plan.full and not previous.exists() and not target.exists() and published.exists() and not timings
