@@ -666,12 +666,14 @@ def _attach_line_texts(report: QualityReport, db_path: Path) -> None:
         if not con.execute("select count(*) from information_schema.tables where table_name = 'dim_source_line'").fetchone()[0]:
             report.notes.append("no dim_source_line table: findings carry no line texts")
             return
-        for doc_id, lines in wanted.items():
-            rows = con.execute(
-                "select source_line, text from dim_source_line where document_id = ? and list_contains(?, source_line)",
-                [doc_id, sorted(lines)],
-            ).fetchall()
-            texts.update({(doc_id, n): text for n, text in rows})
+        # one query for every document (one per document grew with the warehouse's failing documents)
+        pairs = [(doc_id, n) for doc_id, lines in wanted.items() for n in sorted(lines)]
+        rows = con.execute(
+            "select w.document_id, w.source_line, l.text from (select unnest(?::varchar[]) as document_id, "
+            "unnest(?::integer[]) as source_line) w join dim_source_line l using (document_id, source_line)",
+            [[d for d, _ in pairs], [n for _, n in pairs]],
+        ).fetchall()
+        texts.update({(doc_id, n): text for doc_id, n, text in rows})
     for finding in report.findings:
         finding["line_texts"] = [texts.get((finding["document_id"], n), "") for n in finding["source_lines"]]
 
