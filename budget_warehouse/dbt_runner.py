@@ -97,7 +97,7 @@ def build_warehouse(
         try:
             outcome = dbtRunner().invoke(args)
         finally:
-            _close_duckdb()
+            close_duckdb()
 
     if outcome.exception is not None:
         raise DbtBuildError(f"dbt build could not run: {outcome.exception}") from outcome.exception
@@ -126,11 +126,11 @@ def build_warehouse(
     )
 
 
-def _close_duckdb() -> None:
-    """Close the database dbt-duckdb kept open for the whole build (``keep_open: true`` in
+def close_duckdb() -> None:
+    """Close the database dbt-duckdb kept open for the whole invocation (``keep_open: true`` in
     ``profiles.yml``: one open of the file per build, not one per node). dbt-duckdb keeps it in a
-    class attribute that outlives the in-process invocation; closed here, the file is free for
-    readers, the quality step and the next build."""
+    class attribute that outlives an in-process invocation: call this after each one, so that the
+    file is free for readers, the quality step and the next build."""
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
     with DuckDBConnectionManager._LOCK:
