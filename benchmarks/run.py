@@ -156,6 +156,8 @@ def main() -> None:
     bench_pdfs(Path(os.environ.get("BUDGET_BENCH_PDF_DIR", ROOT / "tests" / "fixtures" / "real")))
     if args.pdf_only:
         return
+    from extraction import run as bench_extraction  # benchmarks/extraction.py: ms/document, per-stage split
+    bench_extraction(200)
 
     started = time.perf_counter()
     write_corpus(args.documents, raw, seed=2026)

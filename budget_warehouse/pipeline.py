@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -331,11 +332,15 @@ def quarantine_copy(path: Path, layout: Layout) -> Path:
     return layout.quarantine / _quarantine_key(path) / Path(path).name
 
 
+def _sha256(path: Path) -> str:
+    """The file's sha256 (of no bytes when it is gone)."""
+    return hashlib.sha256(path.read_bytes() if path.exists() else b"").hexdigest()
+
+
 def quarantine(
     path: Path, reason: str, message: str, layout: Layout, *, line: int | None = None, table_kind: str | None = None
 ) -> None:
     """Copy the file aside and record why (a Parquet row that dbt loads as ``dq_quarantine``)."""
-    data = path.read_bytes() if path.exists() else b""
     if path.exists():
         copy = quarantine_copy(path, layout)
         copy.parent.mkdir(parents=True, exist_ok=True)
@@ -346,7 +351,7 @@ def quarantine(
         {
             "source_name": [path.name],
             "source_path": [str(Path(path).resolve())],
-            "content_sha256": [hashlib.sha256(data).hexdigest()],
+            "content_sha256": [_sha256(path)],
             "reason": [reason],
             "message": [message],
             "line": [line],
@@ -439,6 +444,31 @@ def build_skip_reason(report: IngestReport, layout: Layout) -> str | None:
     return None
 
 
+def _nothing_changed(report: IngestReport, layout: Layout, *, quality: bool) -> str | None:
+    """Why a run that changed nothing needs no build: every file unchanged, none refused or forgotten,
+    and the published warehouse built from this staging by this code (``increment.plan``), with the
+    quality results a run with the suites expects. A build would reproduce it table for table."""
+    from budget_warehouse import increment
+    from budget_warehouse.quality.results import CHECK_RESULT_TABLE
+
+    if report.pruned or any(d.status != "unchanged" for d in report.loaded):
+        return None
+    plan = increment.plan(layout.warehouse, layout.staging)
+    if plan.full or plan.changed:
+        return None
+    with duckdb.connect(str(layout.warehouse), read_only=True) as con:
+        tables = {t for (t,) in con.execute("select table_name from information_schema.tables").fetchall()}
+        if quality and CHECK_RESULT_TABLE not in tables:
+            return None
+        # a file refused again (same bytes, same reason) is listed already; a new refusal needs a build
+        listed = set(con.execute("select source_path, content_sha256, reason from dq_quarantine").fetchall()) \
+            if "dq_quarantine" in tables else set()
+    refused = {(str(q.path.resolve()), _sha256(q.path), q.reason) for q in report.quarantined}
+    if not refused <= listed:
+        return None
+    return "nothing changed since the published warehouse was built: no dbt build, no quality run (--full-refresh rebuilds)"
+
+
 def run_ingest(
     paths: Iterable[Path],
     warehouse: Path,
@@ -459,7 +489,9 @@ def run_ingest(
         started = time.perf_counter()
         stage(files, layout, max_bytes=max_bytes, workers=workers or os.cpu_count() or 1, report=report)
         report.timings["extract"] = time.perf_counter() - started
-        report.build_skipped = build_skip_reason(report, layout)
+        report.build_skipped = build_skip_reason(report, layout) or (
+            None if full_refresh else _nothing_changed(report, layout, quality=validate is not None)
+        )
         if not report.build_skipped:
             build_and_publish(layout, report, validate, full_refresh=full_refresh)
         report.timings["total"] = time.perf_counter() - started

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from budget_warehouse.pipeline import Layout, PipelineError, quarantine_copy, run_ingest
+from budget_warehouse.pipeline import Layout, PipelineError, _nothing_changed, quarantine_copy, run_ingest
 from budget_warehouse.warehouse import connect
 
 MAX_BYTES = 300_000
@@ -98,9 +98,15 @@ def test_reingest_is_idempotent_and_a_changed_document_replaces_its_rows(batch, 
     raw = tmp_path / "raw"
     first = run_ingest([raw], warehouse, max_bytes=MAX_BYTES, workers=1)
     before = _fingerprint(warehouse, FACTS)
+    published = warehouse.read_bytes()
     again = run_ingest([raw], warehouse, max_bytes=MAX_BYTES, workers=1)
     assert {d.status for d in again.loaded} == {"unchanged"}
-    assert _fingerprint(warehouse, FACTS) == before
+    # nothing changed (the bad files refused again are listed already): no build, the published file untouched
+    assert again.quarantined and again.build is None and again.build_skipped.startswith("nothing changed")
+    assert warehouse.read_bytes() == published and _fingerprint(warehouse, FACTS) == before
+    # ... unless the suites are asked for and this warehouse (built without them) has no results
+    layout = Layout(warehouse.resolve())
+    assert _nothing_changed(again, layout, quality=False) and _nothing_changed(again, layout, quality=True) is None
     sample_id = next(d.document_id for d in first.loaded if d.path.name == "sample.txt")
     others = FACTS + f" where document_id <> '{sample_id}'"
     others_before = _fingerprint(warehouse, others)

@@ -8,16 +8,20 @@ just before the number (the *label*), the sentence, and the heading above it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from budget_warehouse.extract.numbers import SCALE_TO_WAN, parse_amount
 from budget_warehouse.extract.records import Claim
 from budget_warehouse.extract.segment import Segmented, plain
 from budget_warehouse.extract.vocabulary import EXPENDITURE_KINDS, FUNDING_SOURCES, THREE_PUBLIC_ITEMS, match_key
 
-_AMOUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万元|亿元|元|%|％)")
-_COUNT = re.compile(r"(?<![\d.])(\d+)\s*(个项目|个项目绩效目标|辆|台（套）|台\(套\))")
+# Numbers not after a digit or ".": the lookbehind sits after the first digit (over it and the one
+# before), so the regex engine skips to digits instead of trying it at every position; the same
+# matches as "(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)…" (tests/test_extract_numbers.py).
+_AMOUNT = re.compile(r"(\d(?<![\d.]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))\s*(万元|亿元|元|%|％)")
+_COUNT = re.compile(r"(\d(?<![\d.]\d)\d*)\s*(个项目|个项目绩效目标|辆|台（套）|台\(套\))")
 # Other counts the prose states: "80 家", "374 个", "5 场", "1000 人（次）", "3 个下属单位" (not "12个月").
-_OTHER_COUNT = re.compile(r"(?<![\d.])(\d+)\s*(人（次）|人\(次\)|人次|家|场|名|个(?!月|项目|百分点))")
+_OTHER_COUNT = re.compile(r"(\d(?<![\d.]\d)\d*)\s*(人（次）|人\(次\)|人次|家|场|名|个(?!月|项目|百分点))")
 _UNIT_COUNT = re.compile(r"^(机关[^，。；及和]{0,12}|下属(?:预算)?单位|所属(?:预算)?单位|二级(?:预算)?单位)")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
@@ -42,14 +46,24 @@ def label_before(sentence: str, start: int) -> str:
     return sentence[cut + 1 : start].strip()[-40:]
 
 
-def _section(seg: Segmented, line: int) -> str:
-    heads = [text for n, text in seg.headings.items() if n <= line]
-    return heads[-1] if heads else ""
+class _Headings:
+    """The last heading (and the last 第N部分 heading) at or above a line. seg.headings is in
+    line order: segment() adds them as it reads."""
 
+    def __init__(self, seg: Segmented) -> None:
+        self.lines = list(seg.headings)
+        self.texts = list(seg.headings.values())
+        parts = [(n, text) for n, text in seg.headings.items() if _PART.match(text)]
+        self.part_lines = [n for n, _ in parts]
+        self.part_texts = [text for _, text in parts]
 
-def _part(seg: Segmented, line: int) -> str:
-    heads = [text for n, text in seg.headings.items() if n <= line and _PART.match(text)]
-    return heads[-1] if heads else ""
+    def section(self, line: int) -> str:
+        i = bisect_right(self.lines, line)
+        return self.texts[i - 1] if i else ""
+
+    def part(self, line: int) -> str:
+        i = bisect_right(self.part_lines, line)
+        return self.part_texts[i - 1] if i else ""
 
 
 def _count(sentence: str, m: re.Match) -> tuple[str, str | None, str]:
@@ -103,12 +117,13 @@ def _classify(label: str, sentence: str, section: str, unit: str, prior: Claim |
 def extract_claims(seg: Segmented, exclude_lines: set[int]) -> list[Claim]:
     claims: list[Claim] = []
     counts = 0
+    headings = _Headings(seg)
     for line_no in seg.prose:
         if line_no in exclude_lines:
             continue
         text = plain(seg.lines[line_no - 1])
-        section = _section(seg, line_no)
-        overview = "概况" in _part(seg, line_no)
+        section = headings.section(line_no)
+        overview = "概况" in headings.part(line_no)
         prior: Claim | None = None  # what a following "比上年增加 …" refers to, within the paragraph
         for sm in _SENTENCE.finditer(text):
             sentence = sm.group(0)

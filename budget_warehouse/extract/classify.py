@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from budget_warehouse.extract import templates
 from budget_warehouse.extract.grid import Row
@@ -21,10 +22,11 @@ _NUMBERING = re.compile(
 _YEAR = re.compile(r"\d{4}\s*年度?")
 
 
+@lru_cache(maxsize=4096)  # the 目录 check compares every entry with every title of the body
 def title_core(title: str) -> str:
     """The title without numbering, year and spaces: "七、2019年一般…表" -> "一般…表"."""
     t = _NUMBERING.sub("", title.strip(), count=1)
-    return _YEAR.sub("", re.sub(r"\s+", "", t))
+    return _YEAR.sub("", "".join(t.split()))
 
 
 def _header_words(rows: list[Row]) -> str:

@@ -82,7 +82,7 @@ class ColumnSpec:
 
 def _leaf(label: str) -> str:
     parts = [p for p in label.split("/") if p and not re.fullmatch(r"其中[:：]?", p)]
-    return re.sub(r"\s+", "", parts[-1]) if parts else ""
+    return "".join(parts[-1].split()) if parts else ""
 
 
 _KNOWN = re.compile(r"预算数|决算数|金额|合计|小计|总计|编码|代码|名称|^[类款项]$")
@@ -116,7 +116,7 @@ def source_key(label: str) -> str | None:
 def column_specs(kind: str, labels: list[str]) -> list[ColumnSpec]:
     specs = []
     for i, label in enumerate(labels):
-        compact = re.sub(r"\s+", "", label)
+        compact = "".join(label.split())
         leaf = leaf_of(label)
         side = "revenue" if "收入" in compact.split("/")[0] else "expenditure" if "支出" in compact.split("/")[0] else None
         if not leaf:

@@ -172,7 +172,7 @@ def extract(text: str, *, source_name: str = "", encoding: str = "utf-8") -> Ext
 
 def _check_not_truncated(seg, kinds, source_name: str) -> None:
     """A budget document never ends inside one of its standard tables."""
-    last_text_line = max((i + 1 for i, line in enumerate(seg.lines) if line.strip()), default=0)
+    last_text_line = next((i + 1 for i in range(len(seg.lines) - 1, -1, -1) if seg.lines[i].strip()), 0)
     for block, kind in zip(seg.blocks, kinds):
         if kind in TABLE_KINDS and block.last_line >= last_text_line:
             raise TruncatedDocument(

@@ -27,7 +27,7 @@ def find_title(lines: list[str], limit: int = 60) -> tuple[str, int | None]:
     seen = 0
     early: list[tuple[int, str]] = []  # the first non-blank lines, for wrapped titles
     for i, raw in enumerate(lines):
-        text = re.sub(r"\s+", "", plain(raw))
+        text = "".join(plain(raw).split())
         if not text:
             continue
         seen += 1

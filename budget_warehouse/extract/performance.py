@@ -12,24 +12,33 @@ from budget_warehouse.extract.segment import Block, Segmented, plain
 from budget_warehouse.extract.tables import dedupe_renderings, join_cut_rows
 
 _FIELD_LABELS = {
-    "filled_by": r"^填报单位",
-    "project_name": r"^项目名称",
-    "owner": r"^项目负责人",
-    "phone": r"^联系电话",
-    "period": r"^项目起止时间|^实施周期|^起止时间",
-    "overall_goal": r"^总体目标|^年度总体目标",
+    name: re.compile(pattern)
+    for name, pattern in {
+        "filled_by": r"^填报单位",
+        "project_name": r"^项目名称",
+        "owner": r"^项目负责人",
+        "phone": r"^联系电话",
+        "period": r"^项目起止时间|^实施周期|^起止时间",
+        "overall_goal": r"^总体目标|^年度总体目标",
+    }.items()
 }
-_FUNDING = [("total", r"资金总额"), ("general_budget", r"一般公共预算|财政拨款"), ("gov_fund", r"基金预算|政府性基金"), ("other", r"^其他")]
+_FUNDING = [(source, re.compile(pattern)) for source, pattern in [
+    ("total", r"资金总额"), ("general_budget", r"一般公共预算|财政拨款"), ("gov_fund", r"基金预算|政府性基金"), ("other", r"^其他"),
+]]
+_FUNDING_LABEL = re.compile(r"[:：]$|资金总额|拨款")
+_END_OF_INDICATORS = re.compile(r"保证项目实施|制度、措施")
+_VALUE_HEADER = re.compile(r"值|标准")
+_INDICATOR_HEADER = re.compile(r"评价指标|指标内容|绩效内容")
 _LEVEL3 = re.compile(r"^(目标|指标)\s*\d+$")
 _VALUE_LABEL = re.compile(r"(目标值|绩效标准|指标值)$")
 _NUMERIC_VALUE = re.compile(r"^([<>≤≥＜＞]=?)?\s*(-?\d+(?:\.\d+)?)\s*([^\d\s]{0,4})$")
 _PROJECT_LINE = re.compile(r"^[-•*]?\s*(\d{1,2})\s*[、.．]\s*(.+?)\s*([\d,]+(?:\.\d+)?)\s*万元\s*[；;。，,]?\s*$")
 
 
-def _after_label(cells: tuple[str, ...], i: int, pattern: str) -> str:
+def _after_label(cells: tuple[str, ...], i: int, pattern: re.Pattern) -> str:
     """The value of a label cell: the text after the label in the same cell, else the next filled cell."""
     cell = cells[i]
-    m = re.match(pattern, cell)
+    m = pattern.match(cell)
     rest = cell[m.end():] if m else ""
     rest = re.sub(r"^[^:：]*?[:：]", "", rest) if re.match(r"^[^:：]{0,6}[:：]", rest) else rest
     rest = re.sub(r"^[（(]盖章[)）]", "", rest.strip(" :：")).strip(" :：")
@@ -75,18 +84,20 @@ def parse_performance(block: Block, perf_id: str, seg: Segmented):
             if any(_LEVEL3.match(c) for c in cells):
                 indicator_rows.append(row)
                 continue
-            if re.search(r"保证项目实施|制度、措施", joined):
+            if _END_OF_INDICATORS.search(joined):
                 in_indicators = False
-            elif not any(_LEVEL3.match(c) for c in cells) and re.search(r"值|标准", joined) and not indicator_rows:
+            elif not any(_LEVEL3.match(c) for c in cells) and _VALUE_HEADER.search(joined) and not indicator_rows:
                 header_rows.append(row)
                 continue
-        if re.search(r"评价指标|指标内容|绩效内容", joined) and not indicator_rows:
+        if _INDICATOR_HEADER.search(joined) and not indicator_rows:
             in_indicators = True
             header_rows.append(row)
             continue
         for i, cell in enumerate(cells):
+            if not cell:
+                continue
             for name, pattern in _FIELD_LABELS.items():
-                if cell and re.match(pattern, cell) and name not in fields:
+                if pattern.match(cell) and name not in fields:
                     fields[name] = _after_label(cells, i, pattern)
         funding += _funding(row, perf_id, two_periods)
     if "owner" in fields and not fields.get("phone"):
@@ -145,8 +156,10 @@ def _funding(row: Row, perf_id: str, two_periods: bool) -> list[PerfFunding]:
     out = []
     labels = []
     for i, cell in enumerate(row.cells):
+        if not cell or len(cell) > 14:
+            continue
         for source, pattern in _FUNDING:
-            if cell and re.search(pattern, cell) and re.search(r"[:：]$|资金总额|拨款", cell) and len(cell) <= 14:
+            if pattern.search(cell) and _FUNDING_LABEL.search(cell):
                 labels.append((i, source, cell))
                 break
     for n, (i, source, label) in enumerate(labels):
@@ -223,15 +236,25 @@ def link_projects(projects: list[Project], perfs: list[PerfTable]) -> list[Proje
     """Match each listed project to its 绩效目标表 by name (heading or 项目名称) and amount."""
     scores = []
     perf_names = [(perf, [_norm(n) for n in (perf.heading, perf.project_name) if n]) for perf in perfs]
+    # One matcher per name: its analysis of the name is reused for every project (set_seq1).
+    perf_names = [(perf, names, [SequenceMatcher(None, "", n) for n in names]) for perf, names in perf_names]
     for p in projects:
         mine = _norm(p.name)
-        for perf, names in perf_names:
-            similarity = max((SequenceMatcher(None, mine, n).ratio() for n in names), default=0)
-            if any(n and (n in mine or mine in n) for n in names):
-                similarity = max(similarity, 0.8)
+        for perf, names, matchers in perf_names:
             current = [f.amount for f in perf.funding if f.source == "total" and f.period == "current_year"]
             amount_match = bool(current) and current[0] == p.amount
             unit_match = bool(perf.filled_by) and bool(set(perf.filled_by) & set(p.name[:4]))
+            contained = any(n and (n in mine or mine in n) for n in names)
+            for matcher in matchers:
+                matcher.set_seq1(mine)
+            # quick_ratio() bounds ratio() from above and is much cheaper: a pair that cannot reach
+            # the 0.6 of a link even so is left out (it would never be linked).
+            bound = max((matcher.quick_ratio() for matcher in matchers), default=0)
+            if not contained and bound + (0.5 if amount_match else 0) + (0.1 if unit_match else 0) < 0.6:
+                continue
+            similarity = max((matcher.ratio() for matcher in matchers), default=0)
+            if contained:
+                similarity = max(similarity, 0.8)
             scores.append((similarity + (0.5 if amount_match else 0) + (0.1 if unit_match else 0), p.seq, perf.perf_id))
     linked: dict[int, str] = {}
     used: set[str] = set()

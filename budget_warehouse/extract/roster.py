@@ -20,7 +20,7 @@ _COLUMNS = {
 
 
 def _normalise_name(name: str) -> str:
-    return re.sub(r"\s+", "", name)
+    return "".join(name.split())
 
 
 def parse_roster(rows: list[Row], cells: list[Cell]) -> tuple[list[RosterUnit], list[int], list[tuple[int, str]]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from budget_warehouse.extract.classify import title_core
 from budget_warehouse.extract.grid import Row, clean_cell, html_rows, tsv_row
@@ -23,6 +24,10 @@ PAGE_NUMBER_RE = re.compile(r"^[-—–]?\s*\d{1,3}\s*[-—–]?$|^第\s*\d{1,3}
 EMPTY_MARKERS = {"无", "本部门无此项预算", "无此项预算", "本单位无此项预算"}
 # A note under a blank grid saying the table is empty.
 EMPTY_NOTE_RE = re.compile(r"^注[:：].*(?:本表为空表|本表无数据|故本表无|本表无内容|无此项)")
+_BOLD_LINE = re.compile(r"^<b>.*</b>$")
+_NUMBERED = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十\d]+\)|\d+[.、])")
+_SENTENCE_END = re.compile(r"[。；]")
+_TITLE_PUNCT = re.compile(r"[。；，]")
 _TITLE_END = re.compile(r"(表|目录|清单|情况表)(（续）|\(续\))?$")
 
 
@@ -51,6 +56,7 @@ class Segmented:
 _BULLET = re.compile(r"^[-*+•]\s+")
 
 
+@lru_cache(maxsize=8192)  # a line is read by several steps of one document
 def plain(line: str) -> str:
     """A line's text without heading markup or a markdown list bullet (``- 一、收入决算表``)."""
     text = clean_cell(line)
@@ -61,16 +67,14 @@ def is_heading(line: str) -> bool:
     s = line.strip()
     if not s or "\t" in s:
         return False
-    if s.startswith("#") or (s.startswith("**") and s.endswith("**")) or re.match(r"^<b>.*</b>$", s):
+    if s.startswith("#") or (s.startswith("**") and s.endswith("**")) or _BOLD_LINE.match(s):
         return True
     text = plain(s)
-    return len(text) <= 40 and bool(
-        re.match(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十\d]+\)|\d+[.、])", text)
-    ) and not re.search(r"[。；]", text)
+    return len(text) <= 40 and bool(_NUMBERED.match(text)) and not _SENTENCE_END.search(text)
 
 
 def looks_like_title(text: str) -> bool:
-    return 2 < len(text) <= 50 and bool(_TITLE_END.search(text)) and not re.search(r"[。；，]", text)
+    return 2 < len(text) <= 50 and bool(_TITLE_END.search(text)) and not _TITLE_PUNCT.search(text)
 
 
 def _split_html(text: str) -> list[str]:
@@ -106,14 +110,17 @@ def segment(text: str) -> Segmented:
         raw = lines[i]
         line_no = i + 1
         stripped = raw.strip()
-        low = stripped.lower()
-        if "<table" in low:
+        if "<" in stripped and "<table" in stripped.lower():
             # An HTML table, possibly across lines and possibly inside a tab row's cell.
             j = i
             chunk = raw
-            while chunk.lower().count("<table") > chunk.lower().count("</table>") and j + 1 < n:
+            low = raw.lower()
+            open_tables = low.count("<table") - low.count("</table>")  # counted line by line as it grows
+            while open_tables > 0 and j + 1 < n:
                 j += 1
                 chunk += "\n" + lines[j]
+                low = lines[j].lower()
+                open_tables += low.count("<table") - low.count("</table>")
             parts = []  # rows of each piece: an HTML table, or the tab cells around it
             for part in (_split_html(chunk) if "\t" in chunk else [chunk]):
                 if "<table" in part.lower():
@@ -171,11 +178,12 @@ def segment(text: str) -> Segmented:
             current.unit, current.unit_line = unit_match.group(1), line_no
             i += 1
             continue
-        if current is not None and current.rows and PAGE_NUMBER_RE.match(compact) and _continues(lines, i):
+        page_number = PAGE_NUMBER_RE.match(compact)
+        if current is not None and current.rows and page_number and _continues(lines, i):
             current.page_numbers.append(line_no)
             i += 1
             continue
-        if PAGE_NUMBER_RE.match(compact):
+        if page_number:
             # A page break between a title (or its 单位 line) and the table, or between paragraphs:
             # debris, not the text a following table takes its title from.
             if current is not None:

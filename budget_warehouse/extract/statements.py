@@ -17,6 +17,7 @@ The identities themselves are evaluated by dbt (models/checks/chk_text_statement
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from budget_warehouse.extract.claims import _AMOUNT, label_before
 from budget_warehouse.extract.numbers import SCALE_TO_WAN, parse_amount
@@ -65,6 +66,7 @@ class _Amount:
         self.label = label_before(sentence, m.start())
 
 
+@lru_cache(maxsize=1024)  # a sentence is read by each kind of statement (the list is never changed)
 def _amounts(sentence: str) -> list[_Amount]:
     return [_Amount(m, sentence) for m in _AMOUNT.finditer(sentence) if m.group(2) in SCALE_TO_WAN]
 

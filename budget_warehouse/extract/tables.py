@@ -173,7 +173,7 @@ def _item_key(kind: str, side: str | None, text: str) -> str:
 
 
 def _code(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 class TableParser:
@@ -398,7 +398,7 @@ class TableParser:
             for spec in specs:
                 if spec.role != "value":
                     continue
-                parts = [p for p in re.sub(r"\s+", "", spec.label).split("/") if p]
+                parts = [p for p in "".join(spec.label.split()).split("/") if p]
                 measure = "budget" if parts and parts[-1] == "预算数" else "prior_year" if "上年" in spec.label else "amount"
                 names = [p for p in parts if p not in ("预算数", "决算数")]
                 key = next((k for p in reversed(names) for k in [_item_key(self.kind, None, p)] if k != p), names[-1] if names else "")
@@ -527,7 +527,7 @@ def unreadable_table(block: Block, kind: str, table_id: str, unit: str, error: E
 
 
 def _leaf_of(label: str) -> str:
-    parts = [p for p in re.sub(r"\s+", "", label).split("/") if p]
+    parts = [p for p in "".join(label.split()).split("/") if p]
     return parts[-1] if parts else ""
 
 

@@ -28,6 +28,10 @@ _MISSING_PERCENT = re.compile(r"(?:增长|下降|降低|占)\s*\d+\.\d+(?=\s*[�
 _DOUBLED = re.compile(r"[。，；、！？,;][。，；、！？,;]")
 _BLANK = re.compile(r"[为是排计达共][\s　]*(?:万元|亿元)|(?:占|增长|下降|增加|减少)[\s　]*[%％]")
 
+# Any of the five above: a search of the alternation finds something exactly when one of them
+# would, so the (most) sentences with none are passed over in one search.
+_ANY_FINDING = re.compile("|".join(f"(?:{p.pattern})" for p in (_PLACEHOLDER, _TEMPLATE, _EMPTY_REASON, _MISSING_PERCENT, _BLANK)))
+
 _YEAR = r"((?:19|20)\d{2})\s*年"
 _RANGE_BEFORE = re.compile(r"(?<!截)[-—－–~～至到]\s*$")
 _RANGE_AFTER = re.compile(r"^(?:度)?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?\s*[-—－–~～至到]")
@@ -70,18 +74,21 @@ def read_wording(seg: Segmented, paras: list[Paragraph]) -> list[TextFinding]:
             add(para.line_at(m.start()), "doubled_punct", para.text[max(0, m.start() - 8) : m.end() + 2], context)
         for offset, sentence in para.sentences():
             line = lambda m: para.line_at(offset + m.start())  # noqa: E731
-            for m in _PLACEHOLDER.finditer(sentence):
-                add(line(m), "placeholder", m.group(0), sentence, hides_amount=bool(m.group(1)))
-            for kind, pattern, hides in (
-                ("template_text", _TEMPLATE, False),
-                ("empty_reason", _EMPTY_REASON, False),
-                ("missing_percent", _MISSING_PERCENT, False),
-                ("blank_amount", _BLANK, True),
-            ):
-                for m in pattern.finditer(sentence):
-                    add(line(m), kind, m.group(0), sentence, hides_amount=hides)
+            if _ANY_FINDING.search(sentence):
+                for m in _PLACEHOLDER.finditer(sentence):
+                    add(line(m), "placeholder", m.group(0), sentence, hides_amount=bool(m.group(1)))
+                for kind, pattern, hides in (
+                    ("template_text", _TEMPLATE, False),
+                    ("empty_reason", _EMPTY_REASON, False),
+                    ("missing_percent", _MISSING_PERCENT, False),
+                    ("blank_amount", _BLANK, True),
+                ):
+                    for m in pattern.finditer(sentence):
+                        add(line(m), kind, m.group(0), sentence, hides_amount=hides)
             if para.lines[0] in seg.headings and len(para.lines) == 1:
                 continue  # a heading: its years are listed below, as a heading's
+            if "年" not in sentence:
+                continue  # every year pattern reads a 年
             for pos, year, context in _years(sentence, _YEAR_CONTEXTS):
                 add(para.line_at(offset + pos), "year", f"{year}年", sentence, year=year, year_context=context)
     for n, heading in sorted(seg.headings.items()):
