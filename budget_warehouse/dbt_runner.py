@@ -94,7 +94,10 @@ def build_warehouse(
         args += ["--select", select, "--indirect-selection", "buildable"]
 
     with _warehouse_link(db_path) as link, environment(BUDGET_WAREHOUSE_DB=str(link), BUDGET_STAGING_DIR=str(staging_dir)):
-        outcome = dbtRunner().invoke(args)
+        try:
+            outcome = dbtRunner().invoke(args)
+        finally:
+            close_duckdb()
 
     if outcome.exception is not None:
         raise DbtBuildError(f"dbt build could not run: {outcome.exception}") from outcome.exception
@@ -121,6 +124,19 @@ def build_warehouse(
         skipped=tuple(skipped),
         node_count=len(outcome.result.results),
     )
+
+
+def close_duckdb() -> None:
+    """Close the database dbt-duckdb kept open for the whole invocation (``keep_open: true`` in
+    ``profiles.yml``: one open of the file per build, not one per node). dbt-duckdb keeps it in a
+    class attribute that outlives an in-process invocation: call this after each one, so that the
+    file is free for readers, the quality step and the next build."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        env, DuckDBConnectionManager._ENV = DuckDBConnectionManager._ENV, None
+        if env is not None:
+            env.close()
 
 
 @contextmanager

@@ -15,7 +15,7 @@ import pytest
 
 from budget_warehouse import build_file, increment
 from budget_warehouse.corpus.cli import write_corpus
-from budget_warehouse.dbt_runner import _target_dir
+from budget_warehouse.dbt_runner import DBT_PROJECT_DIR, _target_dir, build_warehouse
 from budget_warehouse.pipeline import Layout, run_ingest
 from budget_warehouse.staging import MANIFEST
 
@@ -103,6 +103,25 @@ def test_only_cross_document_models_are_rebuilt_whole(runs):  # runs: this worke
              if n["resource_type"] == "model" and n["path"].split("/")[0] in ("checks", "marts")}
     assert {name for name, kind in kinds.items() if kind != "document_incremental"} == CROSS_DOCUMENT
     assert "dq_rule_instance" in kinds and "chk_year_over_year" in kinds
+
+
+def test_dbt_closes_the_file_it_kept_open_for_the_build(runs, tmp_path):
+    """profiles.yml keeps the file open for the whole build (one open, not one per node); the in-process
+    build closes it when dbt finishes: another process can then open it to write, and this one with
+    another configuration (what the quality step and readers do)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    assert "keep_open: true" in (DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
+    assert DuckDBConnectionManager._ENV is None
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(runs["warehouse"], copy)
+    build_warehouse(Layout(runs["warehouse"].resolve()).staging, copy)
+    writer = subprocess.run([sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).execute("
+                             "'create table opened_after_dbt as select 1 as x')", str(copy)],
+                            capture_output=True, text=True)
+    assert writer.returncode == 0, writer.stderr
+    with duckdb.connect(str(copy), read_only=True, config={"threads": 1}) as con:
+        assert con.execute("select x from opened_after_dbt").fetchall() == [(1,)]
 
 
 def test_a_changed_project_or_nothing_changed(runs):

@@ -34,7 +34,7 @@ from budget_warehouse.quality.suites import RULE_FAMILIES, RULE_TABLE, columns_u
 CHECK_RULE_TABLE = "dq_check_rule"
 DOCUMENT_IDS = "document_ids"  # the shape suite's run-time parameter: dim_document's ids
 # DuckDB's own memory during the quality run (it spills beyond): the run stays flat with the warehouse.
-MEMORY_LIMIT = "1GB"
+MEMORY_LIMIT = "256MB"
 
 # The type a column of dq_rule_instance has when the table lacks it (results keep their types).
 FALLBACK_TYPES = {

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from budget_warehouse.dbt_runner import DBT_PROJECT_DIR, environment
+from budget_warehouse.dbt_runner import DBT_PROJECT_DIR, close_duckdb, environment
 from budget_warehouse.pipeline import Layout
 from budget_warehouse.report.site import DBT_DOCS, default_report_dir
 
@@ -36,11 +36,14 @@ def generate_dbt_docs(warehouse: Path, out_dir: Path) -> Path:
         shutil.copyfile(warehouse, copy)
         target = Path(tmp) / "target"
         with environment(BUDGET_WAREHOUSE_DB=str(copy), BUDGET_STAGING_DIR=str(Layout(warehouse).staging)):
-            outcome = dbtRunner().invoke(
-                ["docs", "generate", "--static", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
-                 str(DBT_PROJECT_DIR), "--target-path", str(target), "--log-path", str(Path(tmp) / "logs"),
-                 "--log-level", "warn"]
-            )
+            try:
+                outcome = dbtRunner().invoke(
+                    ["docs", "generate", "--static", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
+                     str(DBT_PROJECT_DIR), "--target-path", str(target), "--log-path", str(Path(tmp) / "logs"),
+                     "--log-level", "warn"]
+                )
+            finally:
+                close_duckdb()
         page = target / "static_index.html"
         if outcome.exception is not None or not outcome.success or not page.exists():
             raise DocsError(f"dbt docs generate failed: {outcome.exception or 'see the messages above'}")
