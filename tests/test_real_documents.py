@@ -183,6 +183,18 @@ def test_every_number_is_accounted_for(docs):
     assert numbering == [("1", "list numbering (序号 of the unit list)"), ("2", "list numbering (序号 of the unit list)")]
 
 
+def test_rows_a_template_leaves_blank_are_no_units():
+    """The blank 决算 template (../shared/real) prints its unit list's spare rows as 序号 and 。。。: no unit
+    named 。。。 (five of them broke dim_unit's key), their 序号 still list numbering."""
+    text = (FIXTURES / f"{FINAL}.tabs.txt").read_text(encoding="utf-8")
+    last = "2\t上海市普陀区国库收付中心\t预算不单列，并入本级"
+    assert text.count(last) == 1
+    doc = extract(text.replace(last, last + "\n3\t。。。\t\n4\t……\t"), source_name="spare-rows.txt")
+    assert [u.unit_name for u in doc.roster] == ["上海市普陀区财政局（本级）", "上海市普陀区财政局财政所", "上海市普陀区国库收付中心"]
+    spare = [(t.token, t.reason) for t in doc.tokens if t.token in ("3", "4") and t.source_line in (86, 87)]
+    assert spare == [("3", "list numbering (序号 of the unit list)"), ("4", "list numbering (序号 of the unit list)")]
+
+
 def test_a_name_wrapped_onto_its_own_line_is_joined(docs):
     """As a converter prints a wrapped cell: the rest of the name on the next line, nothing else on it."""
     text = (FIXTURES / f"{BUDGET}.tabs.txt").read_text(encoding="utf-8")

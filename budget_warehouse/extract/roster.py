@@ -49,7 +49,7 @@ def parse_roster(rows: list[Row], cells: list[Cell]) -> tuple[list[RosterUnit], 
         if seq is not None and seq < len(row.cells) and row.cells[seq].isdigit():
             numbering.append((row.line, row.cells[seq]))
         name = get("unit_name")
-        if not name:
+        if not any(ch.isalnum() for ch in name):  # blank, or a row a template leaves as 。。。 / ……
             continue
         quota, _ = _number(get("staffing_quota"))
         count, _ = _number(get("staff_count"))
