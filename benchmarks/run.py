@@ -129,6 +129,12 @@ def bench_dbt_fixed_cost(work: Path) -> float:
     return time.perf_counter() - started
 
 
+def _build(plan) -> str:
+    if plan is None:
+        return "no build (nothing changed)"
+    return f"build {'full' if plan.full else 'by document'} ({plan.reason})"
+
+
 def _load() -> str:
     return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -175,8 +181,7 @@ def main() -> None:
         seconds = time.perf_counter() - started
         steps = ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items() if k != "total")
         print(f"{label}: {seconds:.1f} s ({steps}); {len(report.loaded)} documents, "
-              f"quarantined {len(report.quarantined)}; build {'full' if report.plan.full else 'by document'} "
-              f"({report.plan.reason}); load {_load()}")
+              f"quarantined {len(report.quarantined)}; {_build(report.plan)}; load {_load()}")
         return seconds, report.timings
 
     full, _ = ingest(f"end-to-end ingest of {len(files)} documents")
