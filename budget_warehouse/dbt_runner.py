@@ -35,10 +35,11 @@ class DbtBuildError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class DbtTestFailure:
-    name: str  # the dbt test's name, e.g. unique_combination_fct_revenue_…
+    name: str  # the dbt test's name, e.g. table_contract_fct_revenue_…
     unique_id: str  # test.budget_warehouse.<name>.<hash>
-    message: str  # e.g. "Got 2 results, configured to fail if != 0"
-    failures: int | None  # number of offending rows
+    message: str  # e.g. "Got 6 results, configured to warn if != 0: unique_combination(document_id, …): 6"
+    failures: int | None  # number of offending rows (a table_contract: summed over its violated checks)
+    checks: tuple[tuple[str, int], ...] = ()  # a table_contract's violated checks and their failing rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +112,9 @@ def build_warehouse(
         if status == "error":
             errors.append(f"{node.resource_type} {node.name}: {result.message}")
         elif status in ("fail", "warn"):
-            entry = DbtTestFailure(node.name, node.unique_id, result.message or "", result.failures)
+            checks = _violated_checks(db_path, node)
+            message = (result.message or "") + "".join(f"; {check}: {rows}" for check, rows in checks)
+            entry = DbtTestFailure(node.name, node.unique_id, message, result.failures, checks)
             (failed if status == "fail" else warned).append(entry)
         elif status == "skipped":
             skipped.append(node.unique_id)
@@ -124,6 +127,18 @@ def build_warehouse(
         skipped=tuple(skipped),
         node_count=len(outcome.result.results),
     )
+
+
+def _violated_checks(db_path: Path, node) -> tuple[tuple[str, int], ...]:
+    """A failing ``table_contract`` test's rows (check, failing rows), read by running its compiled
+    SQL again on the built file: dbt reports only their count. Other tests: none."""
+    metadata = getattr(node, "test_metadata", None)
+    if metadata is None or metadata.name != "table_contract" or not getattr(node, "compiled_code", None):
+        return ()
+    import duckdb
+
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return tuple(con.execute(f"select check_name, failing_rows from ({node.compiled_code}) order by 1").fetchall())
 
 
 def close_duckdb() -> None:

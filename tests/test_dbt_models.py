@@ -76,8 +76,8 @@ def wh0(tmp_path_factory) -> Warehouse:
 def test_build_passes_every_dbt_test(wh):
     assert wh.result.passed, wh.result.failed_tests
     assert wh.result.failed_tests == wh.result.warned_tests == wh.result.skipped == ()
-    # 3 seeds + 31 models + their tests: a build that selected nothing would be tiny
-    assert wh.result.node_count > 150
+    # seeds, models, their contracts and relationship tests: a build that selected nothing would be tiny
+    assert wh.result.node_count > 80
 
 
 def test_marts_are_tables_and_staging_views(wh):
@@ -332,15 +332,22 @@ def test_a_broken_grain_is_reported_and_the_rest_still_loads(tmp_path):
     # the same unit × subject row printed twice (row_index 5 repeats row 1)
     doubled = [c for c in doc.cells if c.table_id == "t03" and c.row_index == 1]
     doc.cells.extend(dataclasses.replace(c, row_index=5, source_line=c.source_line + 10) for c in doubled)
+    # and one cell of table 9 with a row role no table has
+    odd = next(i for i, c in enumerate(doc.cells) if c.table_id == "t09")
+    doc.cells[odd] = dataclasses.replace(doc.cells[odd], row_role="subtotal_of_nothing")
     built = _build(tmp_path, [doc])
     assert not built.result.passed
     # Schema tests warn (dbt_project.yml): nothing downstream is skipped.
     assert built.result.failed_tests == () and built.result.skipped == ()
-    names = [f.name for f in built.result.warned_tests]
-    assert len(names) == 1 and names[0].startswith("unique_combination_fct_expenditure_document_id")
-    failure = built.result.warned_tests[0]
-    assert failure.failures == 6  # the 6 valued cells of the doubled row
-    assert "6" in failure.message
+    warned = {f.name: f for f in built.result.warned_tests}
+    assert sorted(warned) == ["table_contract_fct_expenditure", "table_contract_stg_cells"]
+    # the one violated check of each model's contract, named as the separate test was
+    key = "unique_combination(document_id, unit_code, subject_code, measure_group, measure)"
+    failure = warned["table_contract_fct_expenditure"]
+    assert failure.checks == ((key, 6),)  # the 6 valued cells of the doubled row
+    assert failure.failures == 6
+    assert failure.message == f"Got 6 results, configured to warn if != 0; {key}: 6"
+    assert warned["table_contract_stg_cells"].checks == (("accepted_values(row_role)", 1),)
     assert built.one("select count(*) from fct_expenditure")[0] == 26 + 6
     assert built.one("select count(*) from fct_revenue")[0] == 8
 

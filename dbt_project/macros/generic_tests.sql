@@ -35,3 +35,68 @@ where {% for c in columns %}child.{{ c }} is not null{{ " and " if not loop.last
     where {% for i in range(columns | length) %}parent.{{ fields[i] }} = child.{{ columns[i] }}{{ " and " if not loop.last }}{% endfor %}
   )
 {% endtest %}
+
+
+{#
+  table_contract: a model's column checks in one test (one node and one scan
+  instead of one node per column check). Returns one row per violated check:
+  check_name names the check as the separate tests did (not_null(col),
+  unique(col), unique_combination(a, b), accepted_values(col)), failing_rows
+  counts what each of them counted (NULL rows; duplicated values or keys;
+  distinct values not accepted). dbt counts failing_rows summed, and
+  dbt_runner names the violated checks in the failure's message.
+  Semantics are those of the separate tests: unique ignores NULLs,
+  unique_combination groups NULL key parts as equal, accepted_values lets
+  NULL pass.
+
+    data_tests:
+      - table_contract:
+          arguments:
+            not_null: [document_id, unit_key]
+            unique: [[document_id, unit_key]]     # a list: a single column is unique(col)
+            accepted_values: {level: ['类', '款']}
+#}
+{% test table_contract(model, not_null=[], unique=[], accepted_values={}) %}
+{{ config(fail_calc='coalesce(sum(failing_rows), 0)') }}
+{%- set row_checks = [] -%}
+{%- for column in not_null -%}
+  {%- do row_checks.append(('not_null(' ~ column ~ ')', 'count(*) filter (where ' ~ column ~ ' is null)')) -%}
+{%- endfor -%}
+{%- for column, values in accepted_values.items() -%}
+  {%- set quoted = [] -%}
+  {%- for value in values %}{% do quoted.append("'" ~ (value | string | replace("'", "''")) ~ "'") %}{% endfor -%}
+  {%- do row_checks.append(('accepted_values(' ~ column ~ ')',
+        'count(distinct ' ~ column ~ ') filter (where ' ~ column ~ ' not in (' ~ quoted | join(', ') ~ '))')) -%}
+{%- endfor -%}
+with checked as (
+    select * from {{ model }}
+),
+
+violations as (
+    {%- if row_checks %}
+    select unnest([{% for name, _ in row_checks %}'{{ name | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor %}]) as check_name,
+           unnest(counts) as failing_rows
+    from (
+        select [{% for _, expression in row_checks %}{{ expression }}{{ ", " if not loop.last }}{% endfor %}] as counts
+        from checked
+    ) as row_counts
+    {%- endif %}
+    {%- for key in unique %}
+    {%- set columns = [key] if key is string else key %}
+    {%- if row_checks or not loop.first %}
+    union all
+    {%- endif %}
+    select '{{ ("unique(" if key is string else "unique_combination(") ~ columns | join(", ") ~ ")" }}', count(*)
+    from (
+        select 1 from checked
+        {%- if key is string %}
+        where {{ key }} is not null
+        {%- endif %}
+        group by {{ columns | join(', ') }}
+        having count(*) > 1
+    ) as duplicated
+    {%- endfor %}
+)
+
+select check_name, failing_rows from violations where failing_rows > 0
+{% endtest %}
