@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 from dbt_fixtures import FAKE_ECON, FAKE_SUBJECT, U1, U2, agriculture_2021, industry_2019
 
 from budget_warehouse.dbt_runner import DBT_PROJECT_DIR, DbtBuildError, build_warehouse
@@ -351,6 +352,50 @@ def test_a_broken_grain_is_reported_and_the_rest_still_loads(tmp_path):
     assert built.one("select count(*) from fct_expenditure")[0] == 26 + 6
     assert built.one("select count(*) from fct_revenue")[0] == 8
 
+
+
+# ------------------------------------------------- column checks, one test per model
+FOLDED = {"not_null", "unique", "unique_combination", "accepted_values"}
+
+
+def _schema_nodes():
+    for path in sorted([*DBT_PROJECT_DIR.glob("models/*/_*.yml"), *DBT_PROJECT_DIR.glob("seeds/*.yml")]):
+        for section in ("models", "seeds"):
+            yield from yaml.safe_load(path.read_text(encoding="utf-8")).get(section) or []
+
+
+def _kind(test) -> str:
+    return test if isinstance(test, str) else next(iter(test))
+
+
+def test_every_column_check_is_in_its_models_table_contract():
+    checks, names = set(), []
+    for node in _schema_nodes():
+        for column in node.get("columns") or []:
+            assert not FOLDED & {_kind(t) for t in column.get("data_tests") or []}, (node["name"], column["name"])
+        for test in node.get("data_tests") or []:
+            assert _kind(test) not in FOLDED, (node["name"], test)
+            if _kind(test) != "table_contract":
+                continue
+            contract = test["table_contract"]
+            names.append(contract["name"])
+            assert contract["name"] == f"table_contract_{node['name']}"
+            arguments = contract["arguments"]
+            model = node["name"]
+            checks |= {(model, "not_null", column, "") for column in arguments.get("not_null", [])}
+            checks |= {(model, "unique", key, "") if isinstance(key, str)
+                       else (model, "unique_combination", ",".join(key), "") for key in arguments.get("unique", [])}
+            checks |= {(model, "accepted_values", column, ",".join(values))
+                       for column, values in (arguments.get("accepted_values") or {}).items()}
+    assert len(names) == len(set(names))
+    before = {tuple((line.split("\t") + [""])[:4])
+              for line in (Path(__file__).parent / "fixtures" / "column_checks_before_fold.tsv")
+              .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")}
+    assert len(before) == 251
+    assert before <= checks, sorted(before - checks)
+    assert ("fct_expenditure", "unique_combination", "document_id,unit_code,subject_code,measure_group,measure", "") in checks
+    assert ("dq_rule_instance", "accepted_values", "status", "pass,pass_within_tolerance,fail") in checks
+    assert ("seed_funding_source", "accepted_values", '"group"', "total,source,kind,three_public") in checks
 
 def test_dbt_errors_raise(tmp_path):
     staging, _ = _staging(tmp_path, [])
