@@ -29,6 +29,11 @@ def _target_dir() -> Path:
     return Path(os.environ.get("BUDGET_DBT_TARGET_DIR") or DBT_PROJECT_DIR / "target" / "in_process")
 
 
+# Every table_contract test (macros/generic_tests.sql) is named table_contract_<model> in the YAML
+# (tests/test_dbt_models.py asserts it): a failing one's rows name the checks it found violated.
+CONTRACT_PREFIX = "table_contract_"
+
+
 class DbtBuildError(RuntimeError):
     """dbt could not run, or a seed, model or test errored (not a failing test)."""
 
@@ -112,7 +117,7 @@ def build_warehouse(
         if status == "error":
             errors.append(f"{node.resource_type} {node.name}: {result.message}")
         elif status in ("fail", "warn"):
-            checks = _violated_checks(db_path, node)
+            checks = contract_violations(db_path, node.compiled_code) if node.name.startswith(CONTRACT_PREFIX) else ()
             message = (result.message or "") + "".join(f"; {check}: {rows}" for check, rows in checks)
             entry = DbtTestFailure(node.name, node.unique_id, message, result.failures, checks)
             (failed if status == "fail" else warned).append(entry)
@@ -129,16 +134,24 @@ def build_warehouse(
     )
 
 
-def _violated_checks(db_path: Path, node) -> tuple[tuple[str, int], ...]:
-    """A failing ``table_contract`` test's rows (check, failing rows), read by running its compiled
-    SQL again on the built file: dbt reports only their count. Other tests: none."""
-    metadata = getattr(node, "test_metadata", None)
-    if metadata is None or metadata.name != "table_contract" or not getattr(node, "compiled_code", None):
-        return ()
+def contract_violations(db_path: Path, compiled_sql: str) -> tuple[tuple[str, int], ...]:
+    """The rows of a ``table_contract`` test (macros/generic_tests.sql: each violated check and its
+    failing rows), from its compiled SQL run again on the built file: dbt reports only their count."""
     import duckdb
 
     with duckdb.connect(str(db_path), read_only=True) as con:
-        return tuple(con.execute(f"select check_name, failing_rows from ({node.compiled_code}) order by 1").fetchall())
+        return tuple(con.execute(f"select check_name, failing_rows from ({compiled_sql}) order by 1").fetchall())
+
+
+def failing_contracts(db_path: Path, run_results: dict) -> dict[str, tuple[tuple[str, int], ...]]:
+    """From a ``run_results.json`` (a dbt CLI build: Dagster's), each failing or warning
+    ``table_contract_<model>`` test's violated checks, by test name."""
+    out = {}
+    for result in run_results.get("results", []):
+        name = result["unique_id"].split(".")[2]
+        if result.get("status") in ("fail", "warn") and name.startswith(CONTRACT_PREFIX):
+            out[name] = contract_violations(db_path, result["compiled_code"])
+    return out
 
 
 def close_duckdb() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 import yaml
 from dbt_fixtures import FAKE_ECON, FAKE_SUBJECT, U1, U2, agriculture_2021, industry_2019
 
-from budget_warehouse.dbt_runner import DBT_PROJECT_DIR, DbtBuildError, build_warehouse
+from budget_warehouse.dbt_runner import DBT_PROJECT_DIR, DbtBuildError, _target_dir, build_warehouse, failing_contracts
 from budget_warehouse.extract.vocabulary import FUNDING_SOURCES, display_names
 from budget_warehouse.staging import write_document, write_empty_templates
 
@@ -349,6 +350,9 @@ def test_a_broken_grain_is_reported_and_the_rest_still_loads(tmp_path):
     assert failure.failures == 6
     assert failure.message == f"Got 6 results, configured to warn if != 0; {key}: 6"
     assert warned["table_contract_stg_cells"].checks == (("accepted_values(row_role)", 1),)
+    # the same from the build's run_results.json (what Dagster's dbt CLI build leaves)
+    run_results = json.loads((_target_dir() / "run_results.json").read_text(encoding="utf-8"))
+    assert failing_contracts(built.db_path, run_results) == {name: f.checks for name, f in warned.items()}
     assert built.one("select count(*) from fct_expenditure")[0] == 26 + 6
     assert built.one("select count(*) from fct_revenue")[0] == 8
 
