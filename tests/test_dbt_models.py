@@ -356,10 +356,17 @@ def test_a_broken_grain_is_reported_and_the_rest_still_loads(tmp_path):
     assert built.one("select count(*) from fct_expenditure")[0] == 26 + 6
     assert built.one("select count(*) from fct_revenue")[0] == 8
 
+    # A reference of a contract: the marts derive every parent row from the documents, so break one
+    # by hand (the document's dim_document row) and run that contract alone.
+    with duckdb.connect(str(built.db_path)) as con:
+        con.execute("delete from dim_document")
+    again = build_warehouse(tmp_path / "staging", built.db_path, select="table_contract_fct_revenue")
+    [failure] = again.warned_tests
+    assert failure.checks == (("relationships(document_id -> dim_document.document_id)", 8),)  # fct_revenue's 8 rows
 
 
 # ------------------------------------------------- column checks, one test per model
-FOLDED = {"not_null", "unique", "unique_combination", "accepted_values"}
+FOLDED = {"not_null", "unique", "unique_combination", "accepted_values", "relationships", "relationships_composite"}
 
 
 def _schema_nodes():
@@ -386,20 +393,27 @@ def test_every_column_check_is_in_its_models_table_contract():
             assert contract["name"] == f"table_contract_{node['name']}"
             arguments = contract["arguments"]
             model = node["name"]
-            checks |= {(model, "not_null", column, "") for column in arguments.get("not_null", [])}
-            checks |= {(model, "unique", key, "") if isinstance(key, str)
-                       else (model, "unique_combination", ",".join(key), "") for key in arguments.get("unique", [])}
-            checks |= {(model, "accepted_values", column, ",".join(values))
+            checks |= {(model, "not_null", column, "", "") for column in arguments.get("not_null", [])}
+            checks |= {(model, "unique", key, "", "") if isinstance(key, str)
+                       else (model, "unique_combination", ",".join(key), "", "") for key in arguments.get("unique", [])}
+            checks |= {(model, "accepted_values", column, ",".join(values), "")
                        for column, values in (arguments.get("accepted_values") or {}).items()}
+            for ref in arguments.get("references", []):
+                parent = ref["to"].removeprefix("ref('").removesuffix("')")
+                checks.add((model, "relationships" if len(ref["columns"]) == 1 else "relationships_composite",
+                            ",".join(ref["columns"]), f"{parent}:{','.join(ref['fields'])}", ref.get("where", "")))
     assert len(names) == len(set(names))
-    before = {tuple((line.split("\t") + [""])[:4])
+    before = {tuple((line.split("\t") + ["", ""])[:5])
               for line in (Path(__file__).parent / "fixtures" / "column_checks_before_fold.tsv")
               .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")}
-    assert len(before) == 251
+    assert len(before) == 276
     assert before <= checks, sorted(before - checks)
-    assert ("fct_expenditure", "unique_combination", "document_id,unit_code,subject_code,measure_group,measure", "") in checks
-    assert ("dq_rule_instance", "accepted_values", "status", "pass,pass_within_tolerance,fail") in checks
-    assert ("seed_funding_source", "accepted_values", '"group"', "total,source,kind,three_public") in checks
+    assert ("fct_expenditure", "unique_combination", "document_id,unit_code,subject_code,measure_group,measure",
+            "", "") in checks
+    assert ("fct_expenditure", "relationships", "measure", "dim_funding_source:funding_source",
+            "measure_group = 'source'") in checks
+    assert ("dq_rule_instance", "accepted_values", "status", "pass,pass_within_tolerance,fail", "") in checks
+    assert ("seed_funding_source", "accepted_values", '"group"', "total,source,kind,three_public", "") in checks
 
 def test_dbt_errors_raise(tmp_path):
     staging, _ = _staging(tmp_path, [])

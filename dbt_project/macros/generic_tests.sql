@@ -47,16 +47,22 @@ where {% for c in columns %}child.{{ c }} is not null{{ " and " if not loop.last
   dbt_runner names the violated checks in the failure's message.
   Semantics are those of the separate tests: unique ignores NULLs,
   unique_combination groups NULL key parts as equal, accepted_values lets
-  NULL pass.
+  NULL pass; a reference (relationships, relationships_composite) counts the
+  rows whose columns, all non-NULL (and `where`, if given), have no row in
+  `to` with the same `fields`. dbt tracks the refs of `to` as the test's
+  parents.
 
     data_tests:
       - table_contract:
+          name: table_contract_dim_unit           # the name dbt_runner looks for
           arguments:
             not_null: [document_id, unit_key]
             unique: [[document_id, unit_key]]     # a list: a single column is unique(col)
             accepted_values: {level: ['类', '款']}
+            references:
+              - {columns: [document_id], to: ref('dim_document'), fields: [document_id]}
 #}
-{% test table_contract(model, not_null=[], unique=[], accepted_values={}) %}
+{% test table_contract(model, not_null=[], unique=[], accepted_values={}, references=[]) %}
 {{ config(fail_calc='coalesce(sum(failing_rows), 0)') }}
 {%- set row_checks = [] -%}
 {%- for column in not_null -%}
@@ -95,6 +101,18 @@ violations as (
         group by {{ columns | join(', ') }}
         having count(*) > 1
     ) as duplicated
+    {%- endfor %}
+    {%- for reference in references %}
+    {%- if row_checks or unique or not loop.first %}
+    union all
+    {%- endif %}
+    select '{{ ("relationships(" if reference.columns | length == 1 else "relationships_composite(")
+               ~ reference.columns | join(", ") ~ " -> " ~ reference.to.identifier ~ "." ~ reference.fields | join(", ") ~ ")" }}', count(*)
+    from checked as child
+    where {% for c in reference.columns %}child.{{ c }} is not null and {% endfor %}{% if reference.where %}({{ reference.where }}) and {% endif %}not exists (
+        select 1 from {{ reference.to }} as parent
+        where {% for i in range(reference.columns | length) %}parent.{{ reference.fields[i] }} = child.{{ reference.columns[i] }}{{ " and " if not loop.last }}{% endfor %}
+    )
     {%- endfor %}
 )
 
