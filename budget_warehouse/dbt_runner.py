@@ -42,7 +42,7 @@ class DbtBuildError(RuntimeError):
 class DbtTestFailure:
     name: str  # the dbt test's name, e.g. table_contract_fct_revenue_…
     unique_id: str  # test.budget_warehouse.<name>.<hash>
-    message: str  # e.g. "Got 6 results, configured to warn if != 0: unique_combination(document_id, …): 6"
+    message: str  # e.g. "Got 6 results, configured to warn if != 0; unique_combination(document_id, …): 6"
     failures: int | None  # number of offending rows (a table_contract: summed over its violated checks)
     checks: tuple[tuple[str, int], ...] = ()  # a table_contract's violated checks and their failing rows
 

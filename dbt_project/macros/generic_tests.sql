@@ -1,50 +1,13 @@
 {#
-  unique_combination: no two rows share the same values of `columns`.
-  NULLs compare equal (GROUP BY semantics), so a NULL key part such as the
-  合计 row's unit_code still takes part in the key.
-
-    tests:
-      - unique_combination:
-          columns: [document_id, unit_code, subject_code]
-#}
-{% test unique_combination(model, columns) %}
-select {{ columns | join(', ') }}, count(*) as n_rows
-from {{ model }}
-group by {{ columns | join(', ') }}
-having count(*) > 1
-{% endtest %}
-
-
-{#
-  relationships_composite: every row whose `columns` are all non-NULL has a
-  row in `to` with the same values in `fields` (same order).
-
-    tests:
-      - relationships_composite:
-          columns: [document_id, unit_code]
-          to: ref('dim_unit')
-          fields: [document_id, unit_code]
-#}
-{% test relationships_composite(model, columns, to, fields) %}
-select {% for c in columns %}child.{{ c }}{{ ", " if not loop.last }}{% endfor %}
-from {{ model }} as child
-where {% for c in columns %}child.{{ c }} is not null{{ " and " if not loop.last }}{% endfor %}
-  and not exists (
-    select 1
-    from {{ to }} as parent
-    where {% for i in range(columns | length) %}parent.{{ fields[i] }} = child.{{ columns[i] }}{{ " and " if not loop.last }}{% endfor %}
-  )
-{% endtest %}
-
-
-{#
-  table_contract: a model's column checks in one test (one node and one scan
-  instead of one node per column check). Returns one row per violated check:
-  check_name names the check as the separate tests did (not_null(col),
-  unique(col), unique_combination(a, b), accepted_values(col)), failing_rows
-  counts what each of them counted (NULL rows; duplicated values or keys;
-  distinct values not accepted). dbt counts failing_rows summed, and
-  dbt_runner names the violated checks in the failure's message.
+  table_contract: a model's column and relationship checks in one test (one
+  node, one scan for the row checks, instead of one node per check). Returns
+  one row per violated check: check_name names it as the separate test did
+  (not_null(col), unique(col), unique_combination(a, b), accepted_values(col),
+  relationships(col -> parent.field), relationships_composite(…)),
+  failing_rows counts what that test counted (NULL rows; duplicated values or
+  keys; distinct values not accepted; rows without a parent). dbt counts
+  failing_rows summed, and dbt_runner names the violated checks in the
+  failure's message.
   Semantics are those of the separate tests: unique ignores NULLs,
   unique_combination groups NULL key parts as equal, accepted_values lets
   NULL pass; a reference (relationships, relationships_composite) counts the
