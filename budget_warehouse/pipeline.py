@@ -397,8 +397,8 @@ def build_and_publish(
     *,
     full_refresh: bool = False,
 ) -> None:
-    """Build the next warehouse in a new file, validate it (``validate(build file, published=warehouse,
-    documents=ids of the documents this run added or changed)``), then swap it in with one rename.
+    """Build the next warehouse in a new file, validate it (``validate(build file, published=warehouse)``),
+    then swap it in with one rename.
 
     The build updates the previous warehouse (or a copy of the published one, ``build_file``) and
     recomputes only the documents whose staging changed since it was built (``increment.plan``),
@@ -427,8 +427,7 @@ def build_and_publish(
         )
     if validate is not None:
         started = time.perf_counter()
-        changed = sorted({d.document_id for d in report.loaded if d.status != "unchanged"})
-        report.quality = validate(target, published=layout.warehouse, documents=changed)
+        report.quality = validate(target, published=layout.warehouse)
         report.timings["quality suites"] = time.perf_counter() - started
     build_file.keep_previous(layout.warehouse, layout.previous)
     os.replace(target, layout.warehouse)

@@ -103,11 +103,15 @@ def test_every_suite_ran(validated):
     for family in RULE_FAMILIES:
         outcome = report.suites[family]
         assert outcome.evaluated == sum(r["family"] == family for r in catalogue)
-        assert outcome.gx_suites == [family]
+        # GX runs a family's suite on its failing instances of the recomputed documents: none, no GX run
+        assert outcome.gx_suites == ([family] if outcome.failed_instances else [])
+    assert sum(bool(report.suites[f].gx_suites) for f in RULE_FAMILIES) >= 4
     shape = report.suites[SHAPE_SUITE]
     assert shape.evaluated == len(load_suite_specs()[SHAPE_SUITE]["expectations"])
     assert shape.failed == 0, shape.failed_expectations
-    assert len(shape.gx_suites) > 5  # one GX suite per table
+    # one GX suite per table with a row that could break it: in the sample only dim_document, whose row
+    # count expectation reads the whole table (the other tables have no suspect row: recorded as passed)
+    assert shape.gx_suites == ["warehouse_shape.dim_document"]
     assert report.problems == []
     assert report.notes == []
     assert sum(s.instances for s in report.suites.values()) > 500
@@ -188,9 +192,14 @@ def test_dq_check_result_holds_every_rule_instance(validated):
         assert types["checked_at"] == "TIMESTAMP WITH TIME ZONE"
         assert con.execute("select count(*) from dq_check_result where status = 'fail'").fetchone()[0] == len(
             report.findings)
-        expectations = con.execute("select count(*), count(*) filter (where not success) from dq_expectation_result").fetchone()
+        # one row per expectation of the suites, plus the summary suite's two (a second verdict on the same rules)
+        expectations = con.execute("select count(*), count(*) filter (where not success) from dq_expectation_result "
+                                   "where suite <> 'rule_summary'").fetchone()
         assert expectations == (
             sum(s.evaluated for s in report.suites.values()), sum(s.failed for s in report.suites.values()))
+        assert con.execute("select list(expectation order by expectation), list(success order by expectation) "
+                           "from dq_expectation_result where suite = 'rule_summary'").fetchone() == (
+            ["no ERROR rule fails", "no WARN rule fails"], [False, False])  # the sample breaks rules of both
 
 
 def test_history_file_holds_the_failing_instances(validated):
@@ -211,13 +220,14 @@ def test_data_docs_show_each_suite(validated):
         assert name in index
     for family in RULE_FAMILIES:
         pages = list((root / "data_docs" / "validations" / family).rglob("*.html"))
-        assert len(pages) == 1, family
+        assert len(pages) == (1 if report.suites[family].failed_instances else 0), family
+    assert len(list((root / "data_docs" / "validations" / "rule_summary").rglob("*.html"))) == 1
     prose = next((root / "data_docs" / "validations" / "prose").rglob("*.html")).read_text(encoding="utf-8")
     assert "pr_project_total_vs_tables" in prose and "7845.00" in prose
     # GX fills its own results table with scripts from CDNs: the run's summary is plain HTML on top.
     assert f"Quality run {RUN_ID}: FAILED" in index
     links = re.findall(r'href="(validations/[^"]+)"', index)
-    assert len(links) == len(report.suites) - 1 + len(report.suites[SHAPE_SUITE].gx_suites)
+    assert len(links) == sum(len(s.gx_suites) for s in report.suites.values()) + 1  # + the rule summary
     assert all((root / "data_docs" / link).is_file() for link in links)
     assert "sn_decrease_over_100pct" in index and "185.80" in index
     assert not list(root.glob(".data_docs*"))  # the build folder was renamed into place
@@ -357,7 +367,7 @@ def test_gx_sees_only_what_can_fail_and_counts_the_whole_warehouse(validated, tm
         n_instances, n_fail = con.execute(
             "select count(*), count(*) filter (where status = 'fail') from dq_rule_instance").fetchone()
         n_units, n_expenditure = (con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("dim_unit", "fct_expenditure"))
-    report = validate_warehouse(copy, run_id="broken", docs_dir=None, history_dir=tmp_path / "h", documents=[doc_id])
+    report = validate_warehouse(copy, run_id="broken", docs_dir=None, history_dir=tmp_path / "h")
     shape = report.suites[SHAPE_SUITE]
     broken = {("dim_unit", "expect_compound_columns_to_be_unique", None),
               ("fct_expenditure", "expect_column_values_to_not_be_null", "amount"),
@@ -380,38 +390,53 @@ def test_gx_sees_only_what_can_fail_and_counts_the_whole_warehouse(validated, tm
     assert not any("GX" in p for p in report.problems), report.problems
 
 
-def test_gx_runs_the_rules_with_rows_to_see_and_the_others_pass_with_their_counts(validated, tmp_path):
-    """A rule with no failing instance and none of a changed document passes without GX (on a frame without
-    its rows it could only pass); dq_expectation_result still holds every rule, counted in the warehouse."""
+def test_gx_sees_the_recomputed_documents_failures_and_the_summary_vouches_for_the_others(validated, tmp_path):
+    """GX validates row by row the failing instances of the documents the build recomputed (document_scope);
+    a rule failing only elsewhere takes the summary suite's verdict. Either way dq_expectation_result holds
+    every rule with its warehouse counts, and the findings are all the failing instances."""
     import shutil
 
     from budget_warehouse.quality.run import validate_warehouse
 
-    _, db, doc_id, _ = validated
-    copy = tmp_path / "w.duckdb"
+    _, db, doc_id, first = validated
+    copy, as_built = tmp_path / "w.duckdb", tmp_path / "as_built.duckdb"
     shutil.copy(db, copy)
-    report = validate_warehouse(copy, run_id="unchanged", docs_dir=tmp_path / "docs", history_dir=tmp_path / "h")
-    changed = validate_warehouse(copy, run_id="changed", docs_dir=tmp_path / "docs2", history_dir=tmp_path / "h",
-                                 documents=[doc_id])
+    shutil.copy(db, as_built)
+    with duckdb.connect(str(copy)) as con:
+        assert con.execute("select list(document_id) from document_scope where recompute").fetchone()[0] == [doc_id]
+        con.execute("update document_scope set recompute = false")  # as if the last build recomputed another one
+    recomputed = validate_warehouse(as_built, run_id="recomputed", docs_dir=tmp_path / "docs", history_dir=tmp_path / "h")
+    elsewhere = validate_warehouse(copy, run_id="elsewhere", docs_dir=tmp_path / "docs2", history_dir=tmp_path / "h")
     with duckdb.connect(str(copy), read_only=True) as con:
         counts = {r: (n, f) for r, n, f in con.execute(
             "select rule_id, count(*), count(*) filter (where status = 'fail') from dq_rule_instance group by all").fetchall()}
         results = {r: (s, n, u) for r, s, n, u in con.execute(
             "select rule_id, success, element_count, unexpected_count from dq_expectation_result "
             "where table_name = 'dq_rule_instance' and rule_id is not null").fetchall()}
+        summary = con.execute("select expectation, success, unexpected_count from dq_expectation_result "
+                              "where suite = 'rule_summary' order by 1").fetchall()
     catalogue = _catalogue()
     assert sorted(results) == sorted(r["rule_id"] for r in catalogue)
     for rule_id, (success, n, unexpected) in results.items():
         instances, failing = counts.get(rule_id, (0, 0))
         assert (success, n, unexpected) == (failing == 0, instances, failing), rule_id
-    for run in (report, changed):
+    severity = {r["rule_id"]: r["severity"] for r in catalogue}
+    failing_rules = {r for r, (_, f) in counts.items() if f}
+    assert summary == [(f"no {s} rule fails", not any(severity[r] == s for r in failing_rules),
+                        sum(severity[r] == s for r in failing_rules)) for s in ("ERROR", "WARN")]
+    for run in (recomputed, elsewhere):
         assert sum(run.suites[f].evaluated for f in RULE_FAMILIES) == len(catalogue) and run.problems == []
-    # the prose rules: one failing in the sample, others passing; GX's page lists a passing one only when
-    # the run's documents have instances of it
+        assert sorted(f for s in run.suites.values() for f in s.failed_expectations) == sorted(
+            f for s in first.suites.values() for f in s.failed_expectations)
+        assert [f["instance_key"] for f in run.findings] == [f["instance_key"] for f in first.findings]
+    # GX's pages: a failing prose rule is listed when its document was recomputed, a passing one never;
+    # the summary page names the failing rules either way
     passing = sorted(r for r, (n, f) in counts.items() if f == 0 and r.startswith("pr_"))
-    failing = sorted(r for r, (n, f) in counts.items() if f > 0 and r.startswith("pr_"))
+    failing = sorted(r for r in failing_rules if r.startswith("pr_"))
     assert passing and failing
     page = next((tmp_path / "docs" / "validations" / "prose").rglob("*.html")).read_text(encoding="utf-8")
-    page2 = next((tmp_path / "docs2" / "validations" / "prose").rglob("*.html")).read_text(encoding="utf-8")
-    assert all(r in page and r in page2 for r in failing)
-    assert not any(r in page for r in passing) and all(r in page2 for r in passing)
+    assert all(r in page for r in failing) and not any(r in page for r in passing)
+    prose_pages = list((tmp_path / "docs2" / "validations" / "prose").rglob("*.html"))
+    assert not any(r in p.read_text(encoding="utf-8") for p in prose_pages for r in failing + passing)
+    summary_page = next((tmp_path / "docs2" / "validations" / "rule_summary").rglob("*.html")).read_text(encoding="utf-8")
+    assert all(r in summary_page for r in failing) and not any(r in summary_page for r in passing)

@@ -107,19 +107,18 @@ def rule_summary(con: duckdb.DuckDBPyConnection, columns: Sequence[str]) -> list
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def rule_rows(con: duckdb.DuckDBPyConnection, columns: Sequence[str], documents: Sequence[str]):
-    """The failing instances (every column but the description), and the named documents' other instances.
-
-    Returns (failing, changed) as Arrow tables (exact decimals).
-    """
+def rule_rows(con: duckdb.DuckDBPyConnection, columns: Sequence[str]):
+    """The failing instances (every column but the description), as an Arrow table (exact decimals)."""
     select = ", ".join(quote(c) for c in columns if c != "description")
-    failing = arrow(con, f"select {select} from {RULE_TABLE} where status = 'fail' order by instance_key")
-    if documents:
-        changed = arrow(con, f"select {select} from {RULE_TABLE} where status is distinct from 'fail' "
-                        "and list_contains(?, document_id) order by instance_key", [list(documents)])
-    else:
-        changed = failing.slice(0, 0)
-    return failing, changed
+    return arrow(con, f"select {select} from {RULE_TABLE} where status = 'fail' order by instance_key")
+
+
+def recomputed_documents(con: duckdb.DuckDBPyConnection) -> list[str] | None:
+    """The documents the warehouse's last dbt build recomputed (``document_scope``: new, changed and removed
+    ones and their next years; every document in a full build), or None when the table is absent (all)."""
+    if "document_scope" not in relations(con) or "recompute" not in columns_of(con, "document_scope"):
+        return None
+    return [r[0] for r in con.execute("select document_id from document_scope where recompute order by 1").fetchall()]
 
 
 def arrow(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
@@ -161,13 +160,11 @@ def _violation(exp: Mapping[str, Any], table: str) -> str | None:
     return None
 
 
-def shape_rows(
-    con: duckdb.DuckDBPyConnection, table: str, spec: Mapping[str, Any], documents: Sequence[str]
-):
+def shape_rows(con: duckdb.DuckDBPyConnection, table: str, spec: Mapping[str, Any]):
     """The rows of ``table`` GX validates for the table's shape suite, as a pandas frame, and the table's row count.
 
-    The suspect rows of every expectation plus the named documents' rows; the
-    whole table (checked columns only) when an expectation has no predicate.
+    The suspect rows of every expectation (rows outside them cannot make it fail); the whole table
+    (checked columns only) when an expectation has no predicate.
     """
     available = columns_of(con, table)
     wanted = [c for c in columns_used(spec) if c in available]
@@ -176,12 +173,8 @@ def shape_rows(
     (count,) = con.execute(f"select count(*) from {quote(table)}").fetchone()
     if any(p is None for p in predicates):
         return con.execute(f"select {select} from {quote(table)}").df(), count
-    params: list[Any] = []
-    if documents and "document_id" in available:
-        predicates.append("list_contains(?, document_id)")
-        params.append(list(documents))
     where = " or ".join(f"({p})" for p in predicates) or "false"
-    return con.execute(f"select {select} from {quote(table)} where {where}", params).df(), count
+    return con.execute(f"select {select} from {quote(table)} where {where}").df(), count
 
 
 # -- results -------------------------------------------------------------------------

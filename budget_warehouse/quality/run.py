@@ -7,18 +7,20 @@ rule instances stay in DuckDB (``database``) and GX sees small frames.
 
 1. on one read-only connection, closed before anything else, DuckDB computes
    the per-rule summaries, the failing instances (with their evidence), the
-   instances of the documents the run changed (``documents``), and for each
+   documents the last build recomputed (``document_scope``), and for each
    table of the shape suite the rows that can violate its expectations;
 2. one ephemeral GX context with a pandas data source runs one GX suite per
    rule family (one expectation per rule: "status is never 'fail'", severity
-   critical for ERROR rules, warning for WARN rules) on the family's failing and
-   changed instances, and the shape suite (one GX suite per table) on the
-   suspect rows; GX's verdict per rule is cross-checked against the summary;
-   a rule with no row in its family's frame (nothing failing, no instance of
-   a changed document) passes without GX (its expectation could only pass):
-   GX's work follows the changed documents, not the catalogue (the Data Docs'
-   validation pages list the expectations GX ran; dq_expectation_result and
-   the run summary list every one);
+   critical for ERROR rules, warning for WARN rules) on the family's failing
+   instances of the recomputed documents, the ``rule_summary`` suite on the
+   per-rule summary (no rule has a failing instance anywhere: it vouches for the
+   failing instances of documents not recomputed, validated by earlier runs), and
+   the shape suite (one GX suite per table) on the suspect rows. A passing
+   instance cannot make "never 'fail'" fail, so GX is not shown the passing ones:
+   its work follows what the build changed, not the size of the warehouse. GX's
+   verdicts are cross-checked against the summary; a rule GX did not see row by
+   row takes the summary's verdict (the Data Docs' validation pages list the
+   expectations GX ran; dq_expectation_result and the run summary list every one);
 3. evidence strings are built for the failing instances only;
 4. on a read-write connection opened only now (one writer at a time):
    ``dq_check_rule`` (the run's expectation and severity per rule),
@@ -47,7 +49,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -73,10 +75,12 @@ from budget_warehouse.quality.suites import (
     RULE_TABLE,
     SEVERITIES,
     SHAPE_SUITE,
+    SUMMARY_SUITE,
     Rule,
     load_suite_specs,
     parameters_used,
     resolve_rule_suite,
+    rule_summary_suite,
     split_by_table,
     to_gx_suite,
 )
@@ -112,13 +116,10 @@ def validate_warehouse(
     history_dir: Path | None = None,
     suites_dir: Path = EXPECTATIONS_DIR,
     write_results: bool = True,
-    documents: Iterable[str] | None = None,
     published: Path | None = None,
 ) -> QualityReport:
     """Validate the warehouse at ``db_path``; see the module docstring for what goes where.
 
-    ``documents``: ids of the documents this run added or changed; GX also sees
-    all their rule instances and rows (the failing ones of every document it sees anyway).
     Findings quote their source lines from the warehouse's ``dim_source_line``.
     ``write_results=False`` writes nothing (no tables, docs or history).
     ``published``: the file ``db_path`` will be published as (a build file is
@@ -136,7 +137,7 @@ def validate_warehouse(
     started = time.perf_counter()
     con = database.connect(str(db_path), read_only=True)
     try:
-        data = _read(con, specs, sorted(set(documents or ())))
+        data = _read(con, specs)
     finally:
         con.close()
     read_seconds = time.perf_counter() - started
@@ -194,7 +195,7 @@ def validate_rule_frame(
             con.register("_frame", pa.Table.from_pandas(frame, preserve_index=False))
             con.execute(f"create table {database.quote(name)} as select * from _frame")
             con.unregister("_frame")
-        data = _read(con, specs, [], catalogue=None if catalogue is None else list(catalogue),
+        data = _read(con, specs, catalogue=None if catalogue is None else list(catalogue),
                      shape_tables_required=tables is not None)
     finally:
         con.close()
@@ -214,7 +215,7 @@ class _Data:
     rule_columns: list[str] = field(default_factory=list)  # of dq_rule_instance; empty: no usable table
     summary: list[dict[str, Any]] = field(default_factory=list)  # per (rule, family, severity)
     failing: pa.Table | None = None  # failing instances, evidence included
-    changed: pa.Table | None = None  # the run's documents' other instances
+    recomputed: list[str] | None = None  # documents the last build recomputed; None: all
     catalogue: list[Rule] = field(default_factory=list)
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     shape: dict[str, tuple[pd.DataFrame | None, int]] = field(default_factory=dict)  # table -> (rows, row count)
@@ -222,7 +223,7 @@ class _Data:
     shape_tables_required: bool = True
 
 
-def _read(con, specs: Mapping[str, dict], documents: Sequence[str], *, catalogue: list[Rule] | None = None,
+def _read(con, specs: Mapping[str, dict], *, catalogue: list[Rule] | None = None,
           shape_tables_required: bool = True) -> _Data:
     data = _Data(shape_tables_required=shape_tables_required)
     present = database.relations(con)
@@ -234,7 +235,8 @@ def _read(con, specs: Mapping[str, dict], documents: Sequence[str], *, catalogue
         else:
             data.rule_columns = columns
             data.summary = database.rule_summary(con, columns)
-            data.failing, data.changed = database.rule_rows(con, columns, documents)
+            data.failing = database.rule_rows(con, columns)
+            data.recomputed = database.recomputed_documents(con)
     else:
         data.problems.append(f"the warehouse has no {RULE_TABLE} table: no accounting rule was checked")
     if catalogue is not None:
@@ -256,7 +258,7 @@ def _read(con, specs: Mapping[str, dict], documents: Sequence[str], *, catalogue
             continue
         if DOCUMENT_TABLE not in present and "document_ids" in parameters_used(sub):
             sub = _without_document_ids(sub)
-        data.shape[table] = database.shape_rows(con, table, sub, documents)
+        data.shape[table] = database.shape_rows(con, table, sub)
     return data
 
 
@@ -341,7 +343,9 @@ def _validate(
                 "have no known family (not in the rule catalogue?): no family suite checks them"
             )
         failing = data.failing.to_pandas()
-        changed = data.changed.to_pandas()
+        # GX sees row by row the failing instances of the documents the build recomputed; the others
+        # passed GX when their documents were built and are vouched for by the summary suite.
+        seen = failing if data.recomputed is None else failing.loc[failing["document_id"].isin(data.recomputed).to_numpy(bool)]
         for fam in RULE_FAMILIES:
             spec, notes = resolve_rule_suite(specs[fam], catalogue)
             report.notes += notes
@@ -350,7 +354,7 @@ def _validate(
             instances: dict[str, int] = {}
             for s in summary:
                 instances[s["rule_id"]] = instances.get(s["rule_id"], 0) + s["instances"]
-            plans.append((fam, f"{RULE_TABLE}.{fam}", spec, _rule_frame(failing, changed, fam), {}, instances))
+            plans.append((fam, f"{RULE_TABLE}.{fam}", spec, _rule_frame(seen, fam), {}, instances))
             outcome = report.suites.setdefault(fam, SuiteOutcome(fam))
             outcome.instances = sum(s["instances"] for s in summary)
             outcome.failed_instances = sum(s["failing"] for s in summary)
@@ -363,6 +367,11 @@ def _validate(
                     "severity": rule.severity if rule and rule.severity in SEVERITIES else None,
                     "description": rule.description if rule else None,
                 })
+        summary = pd.DataFrame([{k: s[k] for k in ("rule_id", "family", "severity", "instances", "failing")}
+                                for s in data.summary if s["family"] in RULE_FAMILIES],
+                               columns=["rule_id", "family", "severity", "instances", "failing"])
+        plans.append((SUMMARY_SUITE, f"{RULE_TABLE}.summary", rule_summary_suite(), summary, {},
+                      {None: int(summary["instances"].sum())}))
     else:
         for fam in RULE_FAMILIES:
             report.suites[fam] = SuiteOutcome(fam)
@@ -388,19 +397,24 @@ def _validate(
         plans.append((SHAPE_SUITE, table, spec, frame, params, {None: count}))
 
     started = time.perf_counter()
-    # GX sees a rule family's expectations only for the rules with rows in its frame (failing, or of the
-    # changed documents): on a frame without a rule's rows its expectation passes, so GX's work follows
-    # the changed documents; the others are recorded as passed below, their counts from the summary.
+    # GX runs a rule family's expectations only for the rules with rows in its frame (the others take the
+    # summary suite's verdict below, their counts from the summary), and a table's shape suite only when
+    # some row can violate it: no suspect row of a non-empty table, nothing to run (recorded as passed).
     gx_plans = [(s, a, _rules_in_frame(spec, frame) if s in RULE_FAMILIES else spec, frame, params)
-                for s, a, spec, frame, params, _ in plans]
+                if s != SHAPE_SUITE or len(frame) or not counts[None] else None
+                for s, a, spec, frame, params, counts in plans]
     context, build_dir, results = _run_gx(gx_plans, run_id, checked_at, docs_dir, report)
     report.timings["validate"] = time.perf_counter() - started - report.timings.get("gx import", 0.0)
 
+    failing_rules = _summary_verdict(report, rows, plans, results, run_id, checked_at)
     for (suite_name, asset, spec, frame, _, counts), result in zip(plans, results):
+        if suite_name == SUMMARY_SUITE:
+            continue
         outcome = report.suites.setdefault(suite_name, SuiteOutcome(suite_name))
-        outcome.gx_suites.append(spec["name"])
+        if result is not None:
+            outcome.gx_suites.append(spec["name"])
         table = RULE_TABLE if suite_name in RULE_FAMILIES else asset
-        for r in result.results:
+        for r in result.results if result is not None else ():
             meta = r.expectation_config.meta or {}
             name = meta.get("name") or r.expectation_config.type
             severity = meta.get("severity", "ERROR")
@@ -430,17 +444,27 @@ def _validate(
             })
             if suite_name in RULE_FAMILIES and meta.get("rule_id") is not None and not exception:
                 _cross_check(report, meta["rule_id"], res, frame, failing)
-        ran = {(r.expectation_config.meta or {}).get("name") for r in result.results}
+        ran = {(r.expectation_config.meta or {}).get("name") for r in result.results} if result is not None else set()
         for e in spec["expectations"]:
             if e["meta"]["name"] in ran:
                 continue
+            rule_id, severity = e["meta"].get("rule_id"), e["meta"].get("severity", "ERROR")
+            unexpected = failing_rules.get(rule_id, 0) if suite_name in RULE_FAMILIES else 0
             outcome.evaluated += 1
-            outcome.passed += 1
+            if unexpected:  # failing only in documents this build did not recompute
+                outcome.failed += 1
+                outcome.failed_expectations.append(e["meta"]["name"])
+                if severity == "ERROR":
+                    outcome.errors += 1
+                else:
+                    outcome.warnings += 1
+            else:
+                outcome.passed += 1
             rows.expectations.append({
                 "run_id": run_id, "checked_at": checked_at, "suite": suite_name, "gx_suite": spec["name"],
                 "expectation": e["meta"]["name"], "expectation_type": e["type"], "table_name": table,
-                "rule_id": e["meta"].get("rule_id"), "severity": e["meta"].get("severity", "ERROR"),
-                "success": True, "element_count": counts.get(e["meta"].get("rule_id"), 0), "unexpected_count": 0,
+                "rule_id": rule_id, "severity": severity, "success": not unexpected,
+                "element_count": counts.get(rule_id, 0), "unexpected_count": unexpected,
                 "kwargs": _json(e["kwargs"]), "exception": None,
             })
 
@@ -456,17 +480,48 @@ def _rules_in_frame(spec: Mapping[str, Any], frame: pd.DataFrame) -> dict:
                                      or str(e["meta"]["rule_id"]) in present]}
 
 
-def _rule_frame(failing: pd.DataFrame, changed: pd.DataFrame, family: str) -> pd.DataFrame:
-    """What GX sees of a family: its failing instances (with evidence as text) and the changed documents' others."""
-    parts = []
-    for rows, evidence in ((failing, True), (changed, False)):
-        sub = rows.loc[(rows["family"] == family).fillna(False).to_numpy(bool)]
-        frame = sub[list(GX_RULE_COLUMNS)].copy()
-        for name in GX_EVIDENCE_COLUMNS:
-            if name not in frame.columns:
-                frame[name] = [_shown(v) for v in sub[name]] if evidence and name in sub.columns else None
-        parts.append(frame)
-    return pd.concat(parts, ignore_index=True)
+def _rule_frame(failing: pd.DataFrame, family: str) -> pd.DataFrame:
+    """What GX sees of a family: the given failing instances, with their evidence as text."""
+    sub = failing.loc[(failing["family"] == family).fillna(False).to_numpy(bool)]
+    frame = sub[list(GX_RULE_COLUMNS)].reset_index(drop=True)
+    for name in GX_EVIDENCE_COLUMNS:
+        if name not in frame.columns:
+            frame[name] = [_shown(v) for v in sub[name]] if name in sub.columns else None
+    return frame
+
+
+def _summary_verdict(report: QualityReport, rows: _RunRows, plans, results, run_id: str,
+                     checked_at: datetime) -> dict[str, int]:
+    """The summary suite's outcome: its expectations' rows, and the rules it found failing (rule → failing
+    instances), cross-checked against the SQL summary. Empty when no summary ran."""
+    out: dict[str, int] = {}
+    for (suite_name, _, spec, frame, _, counts), result in zip(plans, results):
+        if suite_name != SUMMARY_SUITE:
+            continue
+        for r in result.results:
+            meta = r.expectation_config.meta or {}
+            res = r.result or {}
+            exception = (r.exception_info or {}).get("exception_message") if (r.exception_info or {}).get(
+                "raised_exception") else None
+            if exception:
+                report.problems.append(f"suite {spec['name']}: expectation {meta.get('name')!r} raised: {exception}")
+            for u in res.get("unexpected_index_list") or []:
+                index = frame.index[frame["rule_id"] == u["rule_id"]] if isinstance(u, Mapping) else [u]
+                for i in index:
+                    out[str(frame.at[i, "rule_id"])] = int(frame.at[i, "failing"])
+            rows.expectations.append({
+                "run_id": run_id, "checked_at": checked_at, "suite": SUMMARY_SUITE, "gx_suite": spec["name"],
+                "expectation": meta.get("name"), "expectation_type": r.expectation_config.type,
+                "table_name": RULE_TABLE, "rule_id": None, "severity": meta.get("severity", "ERROR"),
+                "success": bool(r.success), "element_count": counts[None],
+                "unexpected_count": res.get("unexpected_count"),
+                "kwargs": _json(_plain_kwargs(r.expectation_config.kwargs)), "exception": exception,
+            })
+        expected = {str(r) for r, n in zip(frame["rule_id"], frame["failing"]) if n}
+        if set(out) != expected:
+            report.problems.append(f"the rule summary: GX found rule(s) {', '.join(sorted(out)) or 'none'} failing, "
+                                   f"dq_rule_instance has {', '.join(sorted(expected)) or 'none'}")
+    return out
 
 
 def _cross_check(report: QualityReport, rule_id: str, res: Mapping[str, Any], frame: pd.DataFrame,
@@ -491,7 +546,8 @@ def _cross_check(report: QualityReport, rule_id: str, res: Mapping[str, Any], fr
 def _run_gx(plans, run_id: str, checked_at: datetime, docs_dir: Path | None, report: QualityReport):
     """Validate every (suite, frame) in one ephemeral GX context (with a docs site when asked).
 
-    Returns (context, folder the docs site builds into or None, results in plan order).
+    Returns (context, folder the docs site builds into or None, results in plan order: None for a plan
+    that is None or has no expectation, which GX does not run).
     """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     started = time.perf_counter()
@@ -525,14 +581,19 @@ def _run_gx(plans, run_id: str, checked_at: datetime, docs_dir: Path | None, rep
     source = context.data_sources.add_pandas("warehouse")
     gx_run_id = RunIdentifier(run_name=run_id, run_time=checked_at)
     results = []
-    for suite_name, asset_name, spec, frame, params in plans:
+    for plan in plans:
+        if plan is None or not plan[2]["expectations"]:
+            results.append(None)
+            continue
+        suite_name, asset_name, spec, frame, params = plan
         asset = source.add_dataframe_asset(asset_name)
         batch = asset.add_batch_definition_whole_dataframe("whole table")
         suite = context.suites.add(to_gx_suite(spec))
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=spec["name"], data=batch, suite=suite))
-        if suite_name in RULE_FAMILIES:
-            fmt: Any = {"result_format": "COMPLETE", "unexpected_index_column_names": list(GX_EVIDENCE_COLUMNS),
+        if suite_name in RULE_FAMILIES or suite_name == SUMMARY_SUITE:
+            index = list(GX_EVIDENCE_COLUMNS) if suite_name in RULE_FAMILIES else ["rule_id"]
+            fmt: Any = {"result_format": "COMPLETE", "unexpected_index_column_names": index,
                         "partial_unexpected_count": 20}
         else:
             fmt = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
@@ -591,6 +652,10 @@ def _add_run_summary(site: Path, report: QualityReport) -> None:
             f"<td>{s.evaluated}</td><td>{s.passed}</td><td>{s.failed} ({s.errors} / {s.warnings})</td>"
             f"<td>{s.instances}</td><td>{s.failed_instances}</td><td>{s.within_tolerance_instances}</td></tr>"
         )
+    out.append(
+        f"<tr><td>{SUMMARY_SUITE}</td><td>{link(SUMMARY_SUITE)}</td><td colspan=\"6\">the rules failing anywhere in "
+        "the warehouse (the rule suites see the failing instances of the documents the build recomputed)</td></tr>"
+    )
     out.append("</tbody></table>")
     for problem in report.problems:
         out.append(f'<p class="text-danger">Problem: {escape(problem)}</p>')

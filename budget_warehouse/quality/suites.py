@@ -52,6 +52,7 @@ RULE_CATALOGUE_CSV = ROOT / "dbt_project" / "seeds" / "rule_catalogue.csv"
 
 RULE_FAMILIES = ("within_table", "cross_table", "prose", "sanity", "presence", "year_over_year", "text")
 SHAPE_SUITE = "warehouse_shape"
+SUMMARY_SUITE = "rule_summary"  # built at run time (rule_summary_suite), no file
 SUITE_NAMES = RULE_FAMILIES + (SHAPE_SUITE,)
 RULE_TABLE = "dq_rule_instance"
 SEVERITIES = ("ERROR", "WARN")
@@ -311,6 +312,25 @@ def parameters_used(spec: Mapping[str, Any]) -> set[str]:
     for exp in spec["expectations"]:
         walk(exp["kwargs"])
     return found
+
+
+def rule_summary_suite() -> dict[str, Any]:
+    """The suite run on the per-rule summary (one row per rule: rule_id, family, severity, instances,
+    failing): for each severity, no rule has a failing instance anywhere in the warehouse. It vouches
+    for the rules whose failing instances lie in documents the run did not recompute."""
+    return {
+        "name": SUMMARY_SUITE,
+        "meta": {"description": "Per-rule summary of dq_rule_instance: no rule has a failing instance."},
+        "expectations": [{
+            "type": "expect_column_values_to_be_between",
+            "kwargs": {"column": "failing", "min_value": 0, "max_value": 0,
+                       "row_condition": {"type": "comparison", "column": {"name": "severity"}, "operator": "==",
+                                         "parameter": severity}},
+            "severity": GX_SEVERITY[severity],
+            "description": f"[{severity}] no {severity} rule has a failing instance in the warehouse",
+            "meta": {"name": f"no {severity} rule fails", "severity": severity},
+        } for severity in SEVERITIES],
+    }
 
 
 # -- to Great Expectations ----------------------------------------------------

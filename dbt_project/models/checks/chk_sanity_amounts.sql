@@ -87,6 +87,11 @@ matches as (
                           <= v.half_unit + c.half_unit * cast(0.0001 as decimal(10, 4)))            as divided_label
     from slip_claims as c
     join candidates as v on v.document_id = c.document_id
+    -- only the pairs some aggregate keeps (a third less time than filtering in each aggregate)
+    where abs(v.value - c.amount) <= v.half_unit + c.half_unit
+       or abs(v.value - c.amount * 10000) <= v.half_unit + c.half_unit * 10000
+       or abs(v.value - c.amount * cast(0.0001 as decimal(10, 4)))
+          <= v.half_unit + c.half_unit * cast(0.0001 as decimal(10, 4))
     group by c.document_id, c.claim_id
 ),
 
