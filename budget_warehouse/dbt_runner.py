@@ -29,16 +29,22 @@ def _target_dir() -> Path:
     return Path(os.environ.get("BUDGET_DBT_TARGET_DIR") or DBT_PROJECT_DIR / "target" / "in_process")
 
 
+# Every table_contract test (macros/generic_tests.sql) is named table_contract_<model> in the YAML
+# (tests/test_dbt_models.py asserts it): a failing one's rows name the checks it found violated.
+CONTRACT_PREFIX = "table_contract_"
+
+
 class DbtBuildError(RuntimeError):
     """dbt could not run, or a seed, model or test errored (not a failing test)."""
 
 
 @dataclass(frozen=True, slots=True)
 class DbtTestFailure:
-    name: str  # the dbt test's name, e.g. unique_combination_fct_revenue_…
+    name: str  # the dbt test's name, e.g. table_contract_fct_revenue_…
     unique_id: str  # test.budget_warehouse.<name>.<hash>
-    message: str  # e.g. "Got 2 results, configured to fail if != 0"
-    failures: int | None  # number of offending rows
+    message: str  # e.g. "Got 6 results, configured to warn if != 0; unique_combination(document_id, …): 6"
+    failures: int | None  # number of offending rows (a table_contract: summed over its violated checks)
+    checks: tuple[tuple[str, int], ...] = ()  # a table_contract's violated checks and their failing rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +117,9 @@ def build_warehouse(
         if status == "error":
             errors.append(f"{node.resource_type} {node.name}: {result.message}")
         elif status in ("fail", "warn"):
-            entry = DbtTestFailure(node.name, node.unique_id, result.message or "", result.failures)
+            checks = contract_violations(db_path, node.compiled_code) if node.name.startswith(CONTRACT_PREFIX) else ()
+            message = (result.message or "") + "".join(f"; {check}: {rows}" for check, rows in checks)
+            entry = DbtTestFailure(node.name, node.unique_id, message, result.failures, checks)
             (failed if status == "fail" else warned).append(entry)
         elif status == "skipped":
             skipped.append(node.unique_id)
@@ -124,6 +132,26 @@ def build_warehouse(
         skipped=tuple(skipped),
         node_count=len(outcome.result.results),
     )
+
+
+def contract_violations(db_path: Path, compiled_sql: str) -> tuple[tuple[str, int], ...]:
+    """The rows of a ``table_contract`` test (macros/generic_tests.sql: each violated check and its
+    failing rows), from its compiled SQL run again on the built file: dbt reports only their count."""
+    import duckdb
+
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return tuple(con.execute(f"select check_name, failing_rows from ({compiled_sql}) order by 1").fetchall())
+
+
+def failing_contracts(db_path: Path, run_results: dict) -> dict[str, tuple[tuple[str, int], ...]]:
+    """From a ``run_results.json`` (a dbt CLI build: Dagster's), each failing or warning
+    ``table_contract_<model>`` test's violated checks, by test name."""
+    out = {}
+    for result in run_results.get("results", []):
+        name = result["unique_id"].split(".")[2]
+        if result.get("status") in ("fail", "warn") and name.startswith(CONTRACT_PREFIX):
+            out[name] = contract_violations(db_path, result["compiled_code"])
+    return out
 
 
 def close_duckdb() -> None:

@@ -51,6 +51,7 @@ from typing import Any
 
 from dagster import (
     AllPartitionMapping,
+    AssetCheckResult,
     AssetDep,
     AssetExecutionContext,
     AssetKey,
@@ -69,7 +70,7 @@ from dagster import (
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 from pydantic import Field
 
-from budget_warehouse.dbt_runner import environment
+from budget_warehouse.dbt_runner import environment, failing_contracts
 from budget_warehouse.quality.published import QUALITY_TABLE
 from budget_warehouse.pipeline import IngestReport, Loaded, build_skip_reason, stage
 from budget_warehouse.staging import write_empty_templates
@@ -416,6 +417,7 @@ def budget_dbt(
                 raise Failure(f"dbt skipped {len(skipped)} node(s): {', '.join(skipped[:20])}; the warehouse is unchanged")
             # After a subset, which documents each table holds is no longer one state: the next build is full.
             increment.record_build(target, None if subset else current, full)
+            contracts = failing_contracts(target, run_results)  # the checks a failing table_contract found
             quality = None
             if budget.run_quality:
                 from budget_warehouse.quality.run import validate_warehouse
@@ -436,4 +438,7 @@ def budget_dbt(
     for event in events:
         if quality is not None and isinstance(event, Output) and keys_by_output.get(event.output_name) == AssetKey([QUALITY_TABLE]):
             event = event.with_metadata({**event.metadata, **_quality_metadata(quality)})
+        if isinstance(event, AssetCheckResult) and contracts.get(event.check_name):
+            event = event.with_metadata({**event.metadata, "violated_checks": MetadataValue.md(
+                "\n".join(f"- `{check}`: {rows}" for check, rows in contracts[event.check_name]))})
         yield event

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import json
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 from dbt_fixtures import FAKE_ECON, FAKE_SUBJECT, U1, U2, agriculture_2021, industry_2019
 
-from budget_warehouse.dbt_runner import DBT_PROJECT_DIR, DbtBuildError, build_warehouse
+from budget_warehouse.dbt_runner import DBT_PROJECT_DIR, DbtBuildError, _target_dir, build_warehouse, failing_contracts
 from budget_warehouse.extract.vocabulary import FUNDING_SOURCES, display_names
 from budget_warehouse.staging import write_document, write_empty_templates
 
@@ -76,8 +78,8 @@ def wh0(tmp_path_factory) -> Warehouse:
 def test_build_passes_every_dbt_test(wh):
     assert wh.result.passed, wh.result.failed_tests
     assert wh.result.failed_tests == wh.result.warned_tests == wh.result.skipped == ()
-    # 3 seeds + 31 models + their tests: a build that selected nothing would be tiny
-    assert wh.result.node_count > 150
+    # seeds, models, their contracts and relationship tests: a build that selected nothing would be tiny
+    assert wh.result.node_count > 80
 
 
 def test_marts_are_tables_and_staging_views(wh):
@@ -332,18 +334,86 @@ def test_a_broken_grain_is_reported_and_the_rest_still_loads(tmp_path):
     # the same unit × subject row printed twice (row_index 5 repeats row 1)
     doubled = [c for c in doc.cells if c.table_id == "t03" and c.row_index == 1]
     doc.cells.extend(dataclasses.replace(c, row_index=5, source_line=c.source_line + 10) for c in doubled)
+    # and one cell of table 9 with a row role no table has
+    odd = next(i for i, c in enumerate(doc.cells) if c.table_id == "t09")
+    doc.cells[odd] = dataclasses.replace(doc.cells[odd], row_role="subtotal_of_nothing")
     built = _build(tmp_path, [doc])
     assert not built.result.passed
     # Schema tests warn (dbt_project.yml): nothing downstream is skipped.
     assert built.result.failed_tests == () and built.result.skipped == ()
-    names = [f.name for f in built.result.warned_tests]
-    assert len(names) == 1 and names[0].startswith("unique_combination_fct_expenditure_document_id")
-    failure = built.result.warned_tests[0]
-    assert failure.failures == 6  # the 6 valued cells of the doubled row
-    assert "6" in failure.message
+    warned = {f.name: f for f in built.result.warned_tests}
+    assert sorted(warned) == ["table_contract_fct_expenditure", "table_contract_stg_cells"]
+    # the one violated check of each model's contract, named as the separate test was
+    key = "unique_combination(document_id, unit_code, subject_code, measure_group, measure)"
+    failure = warned["table_contract_fct_expenditure"]
+    assert failure.checks == ((key, 6),)  # the 6 valued cells of the doubled row
+    assert failure.failures == 6
+    assert failure.message == f"Got 6 results, configured to warn if != 0; {key}: 6"
+    assert warned["table_contract_stg_cells"].checks == (("accepted_values(row_role)", 1),)
+    # the same from the build's run_results.json (what Dagster's dbt CLI build leaves)
+    run_results = json.loads((_target_dir() / "run_results.json").read_text(encoding="utf-8"))
+    assert failing_contracts(built.db_path, run_results) == {name: f.checks for name, f in warned.items()}
     assert built.one("select count(*) from fct_expenditure")[0] == 26 + 6
     assert built.one("select count(*) from fct_revenue")[0] == 8
 
+    # A reference of a contract: the marts derive every parent row from the documents, so break one
+    # by hand (the document's dim_document row) and run that contract alone.
+    with duckdb.connect(str(built.db_path)) as con:
+        con.execute("delete from dim_document")
+    again = build_warehouse(tmp_path / "staging", built.db_path, select="table_contract_fct_revenue")
+    [failure] = again.warned_tests
+    assert failure.checks == (("relationships(document_id -> dim_document.document_id)", 8),)  # fct_revenue's 8 rows
+
+
+# ------------------------------------------------- column checks, one test per model
+FOLDED = {"not_null", "unique", "unique_combination", "accepted_values", "relationships", "relationships_composite"}
+
+
+def _schema_nodes():
+    for path in sorted([*DBT_PROJECT_DIR.glob("models/*/_*.yml"), *DBT_PROJECT_DIR.glob("seeds/*.yml")]):
+        for section in ("models", "seeds"):
+            yield from yaml.safe_load(path.read_text(encoding="utf-8")).get(section) or []
+
+
+def _kind(test) -> str:
+    return test if isinstance(test, str) else next(iter(test))
+
+
+def test_every_column_check_is_in_its_models_table_contract():
+    checks, names = set(), []
+    for node in _schema_nodes():
+        for column in node.get("columns") or []:
+            assert not FOLDED & {_kind(t) for t in column.get("data_tests") or []}, (node["name"], column["name"])
+        for test in node.get("data_tests") or []:
+            assert _kind(test) not in FOLDED, (node["name"], test)
+            if _kind(test) != "table_contract":
+                continue
+            contract = test["table_contract"]
+            names.append(contract["name"])
+            assert contract["name"] == f"table_contract_{node['name']}"
+            arguments = contract["arguments"]
+            model = node["name"]
+            checks |= {(model, "not_null", column, "", "") for column in arguments.get("not_null", [])}
+            checks |= {(model, "unique", key, "", "") if isinstance(key, str)
+                       else (model, "unique_combination", ",".join(key), "", "") for key in arguments.get("unique", [])}
+            checks |= {(model, "accepted_values", column, ",".join(values), "")
+                       for column, values in (arguments.get("accepted_values") or {}).items()}
+            for ref in arguments.get("references", []):
+                parent = ref["to"].removeprefix("ref('").removesuffix("')")
+                checks.add((model, "relationships" if len(ref["columns"]) == 1 else "relationships_composite",
+                            ",".join(ref["columns"]), f"{parent}:{','.join(ref['fields'])}", ref.get("where", "")))
+    assert len(names) == len(set(names))
+    before = {tuple((line.split("\t") + ["", ""])[:5])
+              for line in (Path(__file__).parent / "fixtures" / "column_checks_before_fold.tsv")
+              .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")}
+    assert len(before) == 276
+    assert before <= checks, sorted(before - checks)
+    assert ("fct_expenditure", "unique_combination", "document_id,unit_code,subject_code,measure_group,measure",
+            "", "") in checks
+    assert ("fct_expenditure", "relationships", "measure", "dim_funding_source:funding_source",
+            "measure_group = 'source'") in checks
+    assert ("dq_rule_instance", "accepted_values", "status", "pass,pass_within_tolerance,fail", "") in checks
+    assert ("seed_funding_source", "accepted_values", '"group"', "total,source,kind,three_public", "") in checks
 
 def test_dbt_errors_raise(tmp_path):
     staging, _ = _staging(tmp_path, [])

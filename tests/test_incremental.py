@@ -17,7 +17,7 @@ from budget_warehouse import build_file, increment
 from budget_warehouse.corpus.cli import write_corpus
 from budget_warehouse.dbt_runner import DBT_PROJECT_DIR, _target_dir, build_warehouse
 from budget_warehouse.pipeline import Layout, run_ingest
-from budget_warehouse.staging import MANIFEST
+from budget_warehouse.staging import MANIFEST, write_empty_templates
 
 # Models under checks/ and marts/ that join documents other than by year-over-year neighbours, so
 # rebuilt whole (materialized='table' in their own file); every other one is document_incremental.
@@ -165,3 +165,36 @@ def test_a_previous_name_left_on_the_published_file_is_never_written(tmp_path):
     plan = build_file.start(published, previous, target, tmp_path / "staging", full_refresh=False, current="x",
                             timings=(timings := {}))
     assert plan.full and not previous.exists() and not target.exists() and published.exists() and not timings
+
+
+def test_a_view_whose_sql_is_unchanged_is_left_alone(tmp_path):
+    """macros/view.sql: a view is re-created only when its compiled SQL (which names the staging
+    folder and the database) differs from the one it was created from, or on a full refresh."""
+    staging, db_path = tmp_path / "staging", tmp_path / "w.duckdb"
+    write_empty_templates(staging)
+    build_warehouse(staging, db_path, select="+int_units")
+
+    def stale() -> None:  # another body under the digest of the real one
+        with duckdb.connect(str(db_path)) as con:
+            (comment,) = con.execute("select comment from duckdb_views() where view_name = 'int_units'").fetchone()
+            assert comment.startswith("dbt sql md5 ")
+            con.execute("create or replace view int_units as select 'stale' as marker")
+            con.execute(f"comment on view int_units is '{comment}'")
+
+    def columns() -> list[str]:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            return [c for (c,) in con.execute("select column_name from information_schema.columns"
+                                              " where table_name = 'int_units' order by ordinal_position").fetchall()]
+
+    stale()
+    build_warehouse(staging, db_path, select="int_units")
+    assert columns() == ["marker"]  # same SQL: not re-created
+    build_warehouse(staging, db_path, select="int_units", full_refresh=True)
+    assert "unit_name" in columns()
+    # a staging view's SQL names the staging folder: read from another one, it is re-created
+    moved = tmp_path / "moved"
+    shutil.copytree(staging, moved)
+    build_warehouse(moved, db_path, select="stg_documents")
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        (sql,) = con.execute("select sql from duckdb_views() where view_name = 'stg_documents'").fetchone()
+    assert str(moved) in sql and str(staging) + "/" not in sql
