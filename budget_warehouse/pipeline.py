@@ -16,6 +16,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -411,26 +412,46 @@ def build_and_publish(
     current = increment.fingerprint()
     report.plan = build_file.start(layout.warehouse, layout.previous, target, layout.staging,
                                    full_refresh=full_refresh, current=current, timings=report.timings)
-    started = time.perf_counter()
-    try:
-        report.build = build_warehouse(layout.staging, target, full_refresh=report.plan.full)
-        increment.record_build(target, current, report.plan.full)
-    except DbtBuildError as exc:
-        build_file.remove(target)
-        raise PipelineError(f"dbt build failed; {layout.warehouse} is unchanged.\n{exc}") from exc
-    report.timings["dbt build"] = time.perf_counter() - started
-    if report.build.skipped:
-        build_file.remove(target)
-        raise PipelineError(
-            f"dbt skipped {len(report.build.skipped)} model(s) ({', '.join(report.build.skipped[:5])}); "
-            f"an incomplete warehouse is not published, {layout.warehouse} is unchanged"
-        )
-    if validate is not None:
+    # The quality step runs in a worker process forked now: it imports Great Expectations (seconds)
+    # on the other core while dbt builds here, and its memory is not this process's.
+    with _quality_worker(validate) as quality:
         started = time.perf_counter()
-        report.quality = validate(target, published=layout.warehouse)
-        report.timings["quality suites"] = time.perf_counter() - started
+        try:
+            report.build = build_warehouse(layout.staging, target, full_refresh=report.plan.full)
+            increment.record_build(target, current, report.plan.full)
+        except DbtBuildError as exc:
+            build_file.remove(target)
+            raise PipelineError(f"dbt build failed; {layout.warehouse} is unchanged.\n{exc}") from exc
+        report.timings["dbt build"] = time.perf_counter() - started
+        if report.build.skipped:
+            build_file.remove(target)
+            raise PipelineError(
+                f"dbt skipped {len(report.build.skipped)} model(s) ({', '.join(report.build.skipped[:5])}); "
+                f"an incomplete warehouse is not published, {layout.warehouse} is unchanged"
+            )
+        if quality is not None:
+            started = time.perf_counter()
+            report.quality = quality.submit(validate, target, published=layout.warehouse).result()
+            report.timings["quality suites"] = time.perf_counter() - started
     build_file.keep_previous(layout.warehouse, layout.previous)
     os.replace(target, layout.warehouse)
+
+
+@contextmanager
+def _quality_worker(validate: Callable[..., object] | None) -> Iterator[ProcessPoolExecutor | None]:
+    """One worker process (dying with this one) that has started importing the quality step's libraries."""
+    if validate is None:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=1, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+        pool.submit(_preload_quality)
+        yield pool
+
+
+def _preload_quality() -> None:
+    from budget_warehouse.quality.run import preload
+
+    preload()
 
 
 def build_skip_reason(report: IngestReport, layout: Layout) -> str | None:

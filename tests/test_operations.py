@@ -232,10 +232,12 @@ elif phase == "publish":
             os.replace(src, dst)
     pipeline.os = Os()
 
-def validate(path, **kwargs):
-    if phase == "validate":
+def validate(path, **kwargs):  # runs in the quality worker process
+    result = validate_warehouse(path, **kwargs)
+    if phase == "validate":  # the results are written into the build file, not yet published
         mark()
-    return validate_warehouse(path, **kwargs)
+        time.sleep(600)
+    return result
 
 pipeline.run_ingest([Path(p) for p in paths], warehouse, workers=2, validate=validate)
 print("finished", flush=True)
@@ -252,8 +254,6 @@ def kill_at(phase: str, warehouse: Path, paths: list[Path], markers: Path) -> tu
         assert proc.poll() is None, f"the ingest ended before {phase}: {proc.communicate()}"
         if phase == "build":  # into the middle of dbt's writing
             wait_for(lambda: Layout(warehouse.resolve()).next_build.exists(), "dbt to create the build file")
-        elif phase == "validate":
-            time.sleep(1)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(TIMEOUT)
     finally:
@@ -280,12 +280,12 @@ def killed(tmp_path_factory, sample_text):
     many.mkdir()
     for i in range(10):
         (many / f"f{i}.txt").write_text(f"file {i}\n", encoding="utf-8")
-    outcome = {"published_before": published, "after_kill": {}, "lock_free": {}, "workers": [], "warehouse": warehouse}
+    outcome = {"published_before": published, "after_kill": {}, "lock_free": {}, "workers": {}, "warehouse": warehouse}
     for phase in ("extract", "build", "validate", "publish"):
         parent, pids = kill_at(phase, warehouse, [raw, many] if phase == "extract" else [raw], tmp / "markers")
-        if phase == "extract":
-            outcome["workers"] = [p for p in pids if p != parent]
-            wait_for(lambda: not any(alive(p) for p in outcome["workers"]), "the extraction workers to die", 60)
+        if phase in ("extract", "validate"):  # markers of worker processes: they die with the ingest
+            outcome["workers"][phase] = [p for p in pids if p != parent]
+            wait_for(lambda: not any(alive(p) for p in outcome["workers"][phase]), f"the {phase} workers to die", 60)
         outcome["after_kill"][phase] = warehouse.read_bytes()
         try:
             with writer_lock(warehouse):
@@ -308,9 +308,10 @@ def test_kill_9_in_any_phase_leaves_the_published_warehouse_byte_identical(kille
     assert killed["lock_free"][phase] is True  # the killed writer's lock is gone with it
 
 
-def test_kill_9_during_extraction_takes_the_workers_with_it(killed):
-    # the pool had started workers (each wrote its marker), and none outlived the parent
-    assert len(killed["workers"]) >= 1 and not any(alive(p) for p in killed["workers"])
+def test_kill_9_during_extraction_or_validation_takes_the_workers_with_it(killed):
+    # the pools had started workers (each wrote its marker), and none outlived the parent
+    assert len(killed["workers"]["extract"]) >= 1 and len(killed["workers"]["validate"]) == 1
+    assert not any(alive(p) for pids in killed["workers"].values() for p in pids)
 
 
 def test_the_run_after_the_kills_is_complete(killed):

@@ -108,6 +108,12 @@ def new_run_id(now: datetime | None = None) -> str:
 # =============================================================================
 
 
+def preload() -> None:
+    """Import Great Expectations now (seconds), e.g. in a worker that will validate once dbt is done."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations  # noqa: F401
+
+
 def validate_warehouse(
     db_path: Path,
     *,
