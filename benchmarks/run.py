@@ -192,7 +192,7 @@ def main() -> None:
     changed, _ = ingest("changing that document")
     ingest_mb, worker_mb = _peak_mb()  # before the checks below, which open the warehouse without a memory cap
     print(f"peak memory of the four ingests: {ingest_mb:.0f} MB in this process (dbt and GX run in it), "
-          f"{worker_mb:.0f} MB in an extraction worker")
+          f"{worker_mb:.0f} MB in a worker process (extraction or quality)")
 
     quality_s, quality_mb = bench_quality(warehouse)
     print(f"quality step alone (own process): {quality_s:.1f} s, peak {quality_mb:.0f} MB")
