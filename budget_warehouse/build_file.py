@@ -13,7 +13,9 @@ published file, as it also does after a killed run (its half-built file is remov
 and a previous name that is still the published file, when the kill came between
 the link and the rename, is dropped).
 A full build (``--full-refresh``, a changed fingerprint, most documents changed)
-starts from an empty file.
+starts from an empty file; its publish leaves a copy of the new file as the previous one
+(``keep_copy``: a copy costs little next to a full build), so that the builds by document
+after it start copying nothing either.
 """
 
 from __future__ import annotations
@@ -44,10 +46,15 @@ def in_use(path: Path) -> bool:
     return False
 
 
+def _copying(previous: Path) -> Path:
+    return previous.with_name(previous.name + ".copying")
+
+
 def start(published: Path, previous: Path, target: Path, staging: Path, *, full_refresh: bool, current: str,
           timings: dict[str, float]) -> increment.BuildPlan:
     """Put the file the build will update at ``target`` (nothing there for a full build); return the plan."""
     remove(target)  # left by a run that was killed (the caller holds the writer lock)
+    _copying(previous).unlink(missing_ok=True)  # a keep_copy that was killed
     if previous.exists() and published.exists() and os.path.samefile(previous, published):
         remove(previous)  # a run killed between keep_previous and its rename: this is the published file itself
     if not full_refresh and previous.exists() and not in_use(previous):
@@ -62,6 +69,14 @@ def start(published: Path, previous: Path, target: Path, staging: Path, *, full_
         shutil.copyfile(published, target)
         timings["copy published"] = time.perf_counter() - started
     return plan
+
+
+def keep_copy(build: Path, previous: Path) -> None:
+    """Just before a full build's publishing rename: a copy of the build file as ``previous``, the next
+    build's starting point (the file the rename replaces was built by other code or from other staging)."""
+    remove(previous)
+    shutil.copyfile(build, _copying(previous))
+    os.replace(_copying(previous), previous)
 
 
 def keep_previous(published: Path, previous: Path) -> None:

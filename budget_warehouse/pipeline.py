@@ -433,7 +433,12 @@ def build_and_publish(
             started = time.perf_counter()
             report.quality = quality.submit(validate, target, published=layout.warehouse).result()
             report.timings["quality suites"] = time.perf_counter() - started
-    build_file.keep_previous(layout.warehouse, layout.previous)
+    if report.plan.full:
+        started = time.perf_counter()
+        build_file.keep_copy(target, layout.previous)
+        report.timings["copy for the next build"] = time.perf_counter() - started
+    else:
+        build_file.keep_previous(layout.warehouse, layout.previous)
     os.replace(target, layout.warehouse)
 
 

@@ -40,9 +40,10 @@ def _unstage(staging, document_id: str) -> None:
 def runs(tmp_path_factory, sample_text):
     """Two departments over three years and the sample. Then one added (a middle year: the next
     year's comparisons change); then one changed (the sample, table 3's first 合计) and one removed
-    (a first year: the second year loses its comparison). The first increment starts from a copy of
-    the published file, the second from the file the first replaced (two runs behind: the scope
-    spans both). Then a full rebuild of the same staging."""
+    (a first year: the second year loses its comparison). The full build leaves a copy of itself for
+    the next build; a reader holds that copy open, so the first increment starts from a copy of the
+    published file; the second from the file the first replaced (two runs behind: the scope spans
+    both). Then a full rebuild of the same staging."""
     work = tmp_path_factory.mktemp("incremental")
     corpus, raw = work / "corpus", work / "raw"
     write_corpus(6, corpus, seed=11, years=3)
@@ -59,7 +60,14 @@ def runs(tmp_path_factory, sample_text):
     before = _ids(warehouse)
 
     shutil.copy(files[1], raw / files[1].name)  # A2 added
-    added = run_ingest([raw], warehouse, workers=1)
+    reader = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+                               "print('open', flush=True); sys.stdin.read()", str(Layout(warehouse.resolve()).previous)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        added = run_ingest([raw], warehouse, workers=1)
+    finally:
+        reader.communicate("")
     (raw / "sample.txt").write_text(sample_text.replace("8599.56", "8599.66", 1), encoding="utf-8")  # changed
     (raw / files[3].name).unlink()  # B1 removed: ingest keeps documents whose file is gone, so from staging
     _unstage(Layout(warehouse.resolve()).staging, before[files[3].name])
@@ -73,7 +81,8 @@ def runs(tmp_path_factory, sample_text):
 
 def test_incremental_build_equals_full_rebuild(runs):
     assert runs["first"].plan.full and runs["full"].plan.full
-    assert runs["added"].plan.changed == 1 and "copy published" in runs["added"].timings
+    assert "copy for the next build" in runs["first"].timings and "copy for the next build" in runs["full"].timings
+    assert runs["added"].plan.changed == 1 and "copy published" in runs["added"].timings  # its reader
     assert runs["second"].plan.changed == 3 and "start from previous" in runs["second"].timings  # A2, sample, B1
     incremental, full = increment.table_digests(runs["incremental"]), increment.table_digests(runs["warehouse"])
     assert sorted(incremental) == sorted(full)
@@ -152,6 +161,26 @@ def test_publish_keeps_the_replaced_file_and_a_reader_keeps_it_from_being_writte
     finally:
         reader.communicate("")
     assert not build_file.in_use(previous)
+
+
+def test_a_full_builds_publish_leaves_a_copy_for_the_next_build(tmp_path):
+    """keep_copy: the previous file is a copy of the build (not the published file, not a link), written
+    under a temporary name first; a copy left half-written by a killed run is removed by the next start."""
+    published, previous, build = tmp_path / "w.duckdb", tmp_path / "w.previous.duckdb", tmp_path / "w.next.duckdb"
+    for path, value in ((published, "old"), (build, "new")):
+        with duckdb.connect(str(path)) as con:
+            con.execute("create table t as select ? as v", [value])
+    build_file.keep_copy(build, previous)
+    os.replace(build, published)
+    for path in (published, previous):
+        with duckdb.connect(str(path), read_only=True) as con:
+            assert con.execute("select v from t").fetchone() == ("new",)
+    assert not os.path.samefile(published, previous) and sorted(p.name for p in tmp_path.iterdir()) == [
+        "w.duckdb", "w.previous.duckdb"]
+    (tmp_path / "w.previous.duckdb.copying").write_bytes(b"half a copy")
+    (tmp_path / "staging").mkdir()
+    build_file.start(published, previous, build, tmp_path / "staging", full_refresh=True, current="x", timings={})
+    assert not (tmp_path / "w.previous.duckdb.copying").exists()
 
 
 def test_a_previous_name_left_on_the_published_file_is_never_written(tmp_path):
