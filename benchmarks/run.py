@@ -191,7 +191,7 @@ def main() -> None:
     (raw / "zz_one_more.txt").write_text(SAMPLE.read_text(encoding="utf-8").replace("8599.56", "8599.66", 1), encoding="utf-8")
     changed, _ = ingest("changing that document")
     ingest_mb, worker_mb = _peak_mb()  # before the checks below, which open the warehouse without a memory cap
-    print(f"peak memory of the four ingests: {ingest_mb:.0f} MB in this process (dbt and GX run in it), "
+    print(f"peak memory of the four ingests: {ingest_mb:.0f} MB in this process (dbt runs in it), "
           f"{worker_mb:.0f} MB in a worker process (extraction or quality)")
 
     quality_s, quality_mb = bench_quality(warehouse)
@@ -223,7 +223,8 @@ def main() -> None:
         ("changing one document", "<= 10 s", f"{changed:.1f} s", changed <= 10),
         ("publish (copy of the file avoided)", "flat", f"{copy_s:.1f} s saved", None),
         ("quality step peak memory", "<= 1 GB at 10,000", f"{quality_mb:.0f} MB", quality_mb <= 1024),
-        ("ingest peak memory (extract, dbt, GX)", "<= 1 GB at 10,000", f"{ingest_mb:.0f} MB", ingest_mb <= 1024),
+        ("ingest peak memory, main process (dbt)", "<= 1 GB at 10,000", f"{ingest_mb:.0f} MB", ingest_mb <= 1024),
+        ("ingest peak memory, a worker (GX, extraction)", "<= 1 GB at 10,000", f"{worker_mb:.0f} MB", worker_mb <= 1024),
         ("extraction", ">= 200 docs/s per core", f"{per_core:.0f} docs/s", per_core >= 200),
         ("unchanged-file check (re-run's staging step)", "flat", f"{again.get('extract', 0):.1f} s", None),
         ("dbt fixed cost (1-document build)", "measure", f"{dbt_fixed:.1f} s", None),
