@@ -525,3 +525,20 @@ def test_fault_in_a_table_printed_twice():
     assert result.change["occurrences"] == 2
     row = next(f for f in result.findings if f["rule"] == "t3_kind_parts")
     assert row["table_kind"] == "expenditure_by_unit" and row["key"][:2] == result.change["key"][:2]
+
+
+def test_generate_many_fills_the_whole_space_of_distinct_documents(monkeypatch):
+    """Once draws meet taken ids, documents take free combinations (more regions): a corpus can hold every
+    region × department × year, each once, and asking for one more says so."""
+    import importlib
+
+    gen = importlib.import_module("budget_warehouse.corpus.generate")  # the package exports a function of that name
+
+    monkeypatch.setattr(gen, "REGIONS", gen.REGIONS[:2])
+    monkeypatch.setattr(gen, "MORE_REGIONS", gen.MORE_REGIONS[:1])
+    space = 3 * sum(gen.LAST_YEAR + 1 - (2019 if d["key"] == "emergency" else gen.FIRST_YEAR) for d in gen.DEPARTMENTS)
+    truths = generate_many(space, seed=5)
+    assert len({t.document_id for t in truths}) == space
+    assert {t.region for t in truths} == {r for r, _ in gen.REGIONS[:2] + gen.MORE_REGIONS[:1]}
+    with pytest.raises(ValueError, match=f"only {space} distinct documents"):
+        generate_many(space + 1, seed=5)

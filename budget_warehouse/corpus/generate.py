@@ -21,6 +21,7 @@ from budget_warehouse.corpus.codes import (
     PERSONNEL_SUBJECTS,
     PROJECT_KUAN,
     PUBLIC_KUAN,
+    MORE_REGIONS,
     REGIONS,
     SECTION_NAMES,
     SUBJECT_NAMES,
@@ -746,16 +747,33 @@ def generate(seed) -> DocumentTruth:
     return _Generator(seed).build()
 
 
+_DRAWS = 20  # fresh seeds tried for a document before a free combination is taken outright
+
+
 def generate_many(n: int, seed: int = 0) -> list[DocumentTruth]:
-    """``n`` documents with distinct document ids (region × department × year)."""
+    """``n`` documents with distinct document ids (region × department × year), drawn from their seeds.
+    When draws keep meeting ids already taken (REGIONS × DEPARTMENTS × years holds ~6,700), that
+    document and every later one take a free combination over REGIONS + MORE_REGIONS (~13,300);
+    raises ValueError when none is left."""
     out, seen = [], set()
+    free: list | None = None
     for i in range(n):
-        k = 0
-        while True:
+        for k in range(_DRAWS if free is None else 0):  # once draws fail, every later document takes a free one
             truth = generate(f"{seed}:{i}" + (f":{k}" if k else ""))
             if truth.document_id not in seen:
                 break
-            k += 1
+        else:
+            if free is None:
+                free = [(dept, region, year) for region in REGIONS + MORE_REGIONS for dept in DEPARTMENTS
+                        for year in range(2019 if dept["key"] == "emergency" else FIRST_YEAR, LAST_YEAR + 1)]
+            rng = random.Random(f"free:{seed}:{i}")
+            while True:
+                if not free:
+                    raise ValueError(f"generate_many: only {len(out)} distinct documents can be generated")
+                dept, region, year = free.pop(rng.randrange(len(free)))
+                if f"{region[0]}-{dept['name']}-{year}-预算" not in seen:
+                    break
+            truth = _Generator(f"{seed}:{i}:free", dept=dept, region=region, year=year).build()
         seen.add(truth.document_id)
         out.append(truth)
     return out
