@@ -440,3 +440,21 @@ def test_gx_sees_the_recomputed_documents_failures_and_the_summary_vouches_for_t
     assert not any(r in p.read_text(encoding="utf-8") for p in prose_pages for r in failing + passing)
     summary_page = next((tmp_path / "docs2" / "validations" / "rule_summary").rglob("*.html")).read_text(encoding="utf-8")
     assert all(r in summary_page for r in failing) and not any(r in summary_page for r in passing)
+
+
+def test_shape_suite_reads_the_recomputed_documents_and_any_row_of_an_unknown_document(validated, tmp_path):
+    """Rows of documents the last build did not recompute passed when they were built: a null planted in
+    one is not looked for. A row naming no known document is looked for everywhere."""
+    import shutil
+
+    from budget_warehouse.quality.run import validate_warehouse
+
+    _, db, _, _ = validated
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(db, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("update fct_expenditure set amount = null where rowid in (select rowid from fct_expenditure limit 3)")
+        con.execute("update fct_revenue set document_id = 'doc-unknown' where rowid in (select rowid from fct_revenue limit 1)")
+        con.execute("update document_scope set recompute = false")
+    shape = validate_warehouse(copy, run_id="scoped", docs_dir=None, history_dir=tmp_path / "h").suites[SHAPE_SUITE]
+    assert shape.failed_expectations == ["fct_revenue.document_id in dim_document"]

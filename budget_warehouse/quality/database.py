@@ -54,6 +54,7 @@ HISTORY_EXTRA_COLUMNS = (
 def connect(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(path, read_only=read_only)
     con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+    con.execute("set enable_progress_bar = false")  # DuckDB draws one on stdout for queries over 2 s
     return con
 
 
@@ -113,12 +114,19 @@ def rule_rows(con: duckdb.DuckDBPyConnection, columns: Sequence[str]):
     return arrow(con, f"select {select} from {RULE_TABLE} where status = 'fail' order by instance_key")
 
 
+RECOMPUTED = "(select document_id from document_scope where recompute)"
+
+
 def recomputed_documents(con: duckdb.DuckDBPyConnection) -> list[str] | None:
     """The documents the warehouse's last dbt build recomputed (``document_scope``: new, changed and removed
-    ones and their next years; every document in a full build), or None when the table is absent (all)."""
+    ones and their next years), or None for all of them (a full build, or no such table)."""
     if "document_scope" not in relations(con) or "recompute" not in columns_of(con, "document_scope"):
         return None
-    return [r[0] for r in con.execute("select document_id from document_scope where recompute order by 1").fetchall()]
+    ids = [r[0] for r in con.execute(f"select * from {RECOMPUTED} order by 1").fetchall()]
+    if "dim_document" in relations(con) and not con.execute(
+            f"select count(*) from dim_document where document_id not in {RECOMPUTED}").fetchone()[0]:
+        return None
+    return ids
 
 
 def arrow(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
@@ -129,8 +137,10 @@ def arrow(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
 # -- the shape suite --------------------------------------------------------------
 
 
-def _violation(exp: Mapping[str, Any], table: str) -> str | None:
-    """A SQL predicate true for every row that can violate the expectation; None: no such predicate."""
+def _violation(exp: Mapping[str, Any], table: str, scope: str = "") -> str | None:
+    """A SQL predicate true for every row that can violate the expectation; None: no such predicate.
+    ``scope`` (SQL, e.g. "document_id in (...)") limits a uniqueness check's search for duplicates
+    when the key holds document_id (two documents cannot share such a key)."""
     kwargs = exp["kwargs"]
     if kwargs.get("row_condition") is not None or kwargs.get("mostly") not in (None, 1, 1.0):
         return None
@@ -139,10 +149,12 @@ def _violation(exp: Mapping[str, Any], table: str) -> str | None:
     if kind == "expect_column_values_to_not_be_null" and column:
         return f"{column} is null"
     if kind == "expect_column_values_to_be_unique" and column:
-        return f"{column} in (select {column} from {table} group by all having count(*) > 1)"
+        where = f" where {scope}" if scope and kwargs["column"] == "document_id" else ""
+        return f"{column} in (select {column} from {table}{where} group by all having count(*) > 1)"
     if kind == "expect_compound_columns_to_be_unique" and isinstance(kwargs.get("column_list"), list):
         cols = ", ".join(quote(c) for c in kwargs["column_list"])
-        return f"({cols}) in (select ({cols}) from {table} group by all having count(*) > 1)"
+        where = f" where {scope}" if scope and "document_id" in kwargs["column_list"] else ""
+        return f"({cols}) in (select ({cols}) from {table}{where} group by all having count(*) > 1)"
     if kind == "expect_column_values_to_be_in_set" and column:
         values = kwargs.get("value_set")
         if isinstance(values, dict) and values == {"$PARAMETER": DOCUMENT_IDS}:
@@ -160,21 +172,30 @@ def _violation(exp: Mapping[str, Any], table: str) -> str | None:
     return None
 
 
-def shape_rows(con: duckdb.DuckDBPyConnection, table: str, spec: Mapping[str, Any]):
+def shape_rows(con: duckdb.DuckDBPyConnection, table: str, spec: Mapping[str, Any], *, scoped: bool):
     """The rows of ``table`` GX validates for the table's shape suite, as a pandas frame, and the table's row count.
 
-    The suspect rows of every expectation (rows outside them cannot make it fail); the whole table
-    (checked columns only) when an expectation has no predicate.
+    The suspect rows of every expectation (rows outside them cannot make it fail); ``scoped``: of the
+    documents the last build recomputed only, when the table has a document_id (the other documents'
+    rows passed when they were built); the whole table (checked columns only) when an expectation has
+    no predicate.
     """
     available = columns_of(con, table)
     wanted = [c for c in columns_used(spec) if c in available]
     select = ", ".join(quote(c) for c in wanted) if wanted else "1 as _row"
-    predicates = [_violation(e, quote(table)) for e in spec["expectations"]]
+    scope = f"document_id in {RECOMPUTED}" if scoped and "document_id" in available else ""
+    predicates = [_violation(e, quote(table), scope) for e in spec["expectations"]]
     (count,) = con.execute(f"select count(*) from {quote(table)}").fetchone()
     if any(p is None for p in predicates):
         return con.execute(f"select {select} from {quote(table)}").df(), count
-    where = " or ".join(f"({p})" for p in predicates) or "false"
+    # a row naming no known document is looked for everywhere: the scope is itself a list of documents
+    where = " or ".join(f"({p})" if not scope or _names_documents(e) else f"({scope} and ({p}))"
+                        for e, p in zip(spec["expectations"], predicates)) or "false"
     return con.execute(f"select {select} from {quote(table)} where {where}").df(), count
+
+
+def _names_documents(exp: Mapping[str, Any]) -> bool:
+    return exp["type"] == "expect_column_values_to_be_in_set" and exp["kwargs"].get("value_set") == {"$PARAMETER": DOCUMENT_IDS}
 
 
 # -- results -------------------------------------------------------------------------

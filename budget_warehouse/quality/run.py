@@ -15,7 +15,8 @@ rule instances stay in DuckDB (``database``) and GX sees small frames.
    instances of the recomputed documents, the ``rule_summary`` suite on the
    per-rule summary (no rule has a failing instance anywhere: it vouches for the
    failing instances of documents not recomputed, validated by earlier runs), and
-   the shape suite (one GX suite per table) on the suspect rows. A passing
+   the shape suite (one GX suite per table) on the suspect rows of the recomputed
+   documents. A passing
    instance cannot make "never 'fail'" fail, so GX is not shown the passing ones:
    its work follows what the build changed, not the size of the warehouse. GX's
    verdicts are cross-checked against the summary; a rule GX did not see row by
@@ -233,6 +234,7 @@ def _read(con, specs: Mapping[str, dict], *, catalogue: list[Rule] | None = None
           shape_tables_required: bool = True) -> _Data:
     data = _Data(shape_tables_required=shape_tables_required)
     present = database.relations(con)
+    data.recomputed = database.recomputed_documents(con)
     if RULE_TABLE in present:
         columns = database.columns_of(con, RULE_TABLE)
         missing = [c for c in GX_RULE_COLUMNS if c not in columns]
@@ -242,7 +244,6 @@ def _read(con, specs: Mapping[str, dict], *, catalogue: list[Rule] | None = None
             data.rule_columns = columns
             data.summary = database.rule_summary(con, columns)
             data.failing = database.rule_rows(con, columns)
-            data.recomputed = database.recomputed_documents(con)
     else:
         data.problems.append(f"the warehouse has no {RULE_TABLE} table: no accounting rule was checked")
     if catalogue is not None:
@@ -264,7 +265,7 @@ def _read(con, specs: Mapping[str, dict], *, catalogue: list[Rule] | None = None
             continue
         if DOCUMENT_TABLE not in present and "document_ids" in parameters_used(sub):
             sub = _without_document_ids(sub)
-        data.shape[table] = database.shape_rows(con, table, sub)
+        data.shape[table] = database.shape_rows(con, table, sub, scoped=data.recomputed is not None)
     return data
 
 
