@@ -7,6 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
+from pathlib import Path
 
 import duckdb
 import pyarrow.compute as pc
@@ -36,6 +38,19 @@ def _unstage(staging, document_id: str) -> None:
     pq.write_table(manifest.filter(pc.field("document_id") != document_id), staging / MANIFEST)
 
 
+@contextmanager
+def _reader(path: Path):
+    """Another process holding the DuckDB file open read-only (a query started before a publish) for the block."""
+    reader = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+                               "print('open', flush=True); sys.stdin.read()", str(path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        yield
+    finally:
+        reader.communicate("")
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, sample_text):
     """Two departments over three years and the sample. Then one added (a middle year: the next
@@ -60,14 +75,8 @@ def runs(tmp_path_factory, sample_text):
     before = _ids(warehouse)
 
     shutil.copy(files[1], raw / files[1].name)  # A2 added
-    reader = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
-                               "print('open', flush=True); sys.stdin.read()", str(Layout(warehouse.resolve()).previous)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert reader.stdout.readline().strip() == "open"
+    with _reader(Layout(warehouse.resolve()).previous):
         added = run_ingest([raw], warehouse, workers=1)
-    finally:
-        reader.communicate("")
     (raw / "sample.txt").write_text(sample_text.replace("8599.56", "8599.66", 1), encoding="utf-8")  # changed
     (raw / files[3].name).unlink()  # B1 removed: ingest keeps documents whose file is gone, so from staging
     _unstage(Layout(warehouse.resolve()).staging, before[files[3].name])
@@ -152,14 +161,8 @@ def test_publish_keeps_the_replaced_file_and_a_reader_keeps_it_from_being_writte
         with duckdb.connect(str(path), read_only=True) as con:
             assert con.execute("select v from t").fetchone() == (value,)
     assert not build_file.in_use(previous)
-    reader = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
-                               "print('open', flush=True); sys.stdin.read()", str(previous)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert reader.stdout.readline().strip() == "open"
+    with _reader(previous):
         assert build_file.in_use(previous)
-    finally:
-        reader.communicate("")
     assert not build_file.in_use(previous)
 
 
