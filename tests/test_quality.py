@@ -458,3 +458,25 @@ def test_shape_suite_reads_the_recomputed_documents_and_any_row_of_an_unknown_do
         con.execute("update document_scope set recompute = false")
     shape = validate_warehouse(copy, run_id="scoped", docs_dir=None, history_dir=tmp_path / "h").suites[SHAPE_SUITE]
     assert shape.failed_expectations == ["fct_revenue.document_id in dim_document"]
+
+
+def test_shape_suite_finds_a_recomputed_rows_key_again_in_another_document(validated, tmp_path):
+    """A uniqueness check looks for the keys of the recomputed documents' rows everywhere, and GX sees
+    both rows (one of each copy would pass)."""
+    import shutil
+
+    from budget_warehouse.quality.run import validate_warehouse
+
+    _, db, doc_id, _ = validated
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(db, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("insert into dq_rule_instance select * replace ('doc-elsewhere' as document_id) "
+                    "from dq_rule_instance where status = 'pass' limit 1")  # its instance_key twice
+        assert con.execute("select list(document_id) from document_scope where recompute").fetchone()[0] == [doc_id]
+    report = validate_warehouse(copy, run_id="twice", docs_dir=None, history_dir=tmp_path / "h")
+    assert sorted(report.suites[SHAPE_SUITE].failed_expectations) == [
+        "dq_rule_instance one row per instance_key", "dq_rule_instance.document_id in dim_document"]
+    with duckdb.connect(str(copy), read_only=True) as con:
+        assert con.execute("select unexpected_count from dq_expectation_result "
+                           "where expectation = 'dq_rule_instance one row per instance_key'").fetchone() == (2,)

@@ -115,6 +115,7 @@ def rule_rows(con: duckdb.DuckDBPyConnection, columns: Sequence[str]):
 
 
 RECOMPUTED = "(select document_id from document_scope where recompute)"
+LITERAL_SCOPE_MAX = 200  # up to this many recomputed documents, a literal list (DuckDB prunes with it)
 
 
 def recomputed_documents(con: duckdb.DuckDBPyConnection) -> list[str] | None:
@@ -137,10 +138,13 @@ def arrow(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
 # -- the shape suite --------------------------------------------------------------
 
 
+_UNIQUE = ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique")
+
+
 def _violation(exp: Mapping[str, Any], table: str, scope: str = "") -> str | None:
     """A SQL predicate true for every row that can violate the expectation; None: no such predicate.
-    ``scope`` (SQL, e.g. "document_id in (...)") limits a uniqueness check's search for duplicates
-    when the key holds document_id (two documents cannot share such a key)."""
+    ``scope`` (SQL, e.g. "document_id in (...)"): a uniqueness check looks for the keys of those rows
+    only, and names every row holding such a key twice, in or out of the scope (GX must see both)."""
     kwargs = exp["kwargs"]
     if kwargs.get("row_condition") is not None or kwargs.get("mostly") not in (None, 1, 1.0):
         return None
@@ -148,13 +152,12 @@ def _violation(exp: Mapping[str, Any], table: str, scope: str = "") -> str | Non
     column = quote(kwargs["column"]) if isinstance(kwargs.get("column"), str) else None
     if kind == "expect_column_values_to_not_be_null" and column:
         return f"{column} is null"
-    if kind == "expect_column_values_to_be_unique" and column:
-        where = f" where {scope}" if scope and kwargs["column"] == "document_id" else ""
-        return f"{column} in (select {column} from {table}{where} group by all having count(*) > 1)"
-    if kind == "expect_compound_columns_to_be_unique" and isinstance(kwargs.get("column_list"), list):
-        cols = ", ".join(quote(c) for c in kwargs["column_list"])
-        where = f" where {scope}" if scope and "document_id" in kwargs["column_list"] else ""
-        return f"({cols}) in (select ({cols}) from {table}{where} group by all having count(*) > 1)"
+    key = column if kind == _UNIQUE[0] else None
+    if kind == _UNIQUE[1] and isinstance(kwargs.get("column_list"), list):
+        key = "(" + ", ".join(quote(c) for c in kwargs["column_list"]) + ")"
+    if kind in _UNIQUE and key:
+        where = f" where {key} in (select {key} from {table} where {scope})" if scope else ""
+        return f"{key} in (select {key} from {table}{where} group by all having count(*) > 1)"
     if kind == "expect_column_values_to_be_in_set" and column:
         values = kwargs.get("value_set")
         if isinstance(values, dict) and values == {"$PARAMETER": DOCUMENT_IDS}:
@@ -172,24 +175,29 @@ def _violation(exp: Mapping[str, Any], table: str, scope: str = "") -> str | Non
     return None
 
 
-def shape_rows(con: duckdb.DuckDBPyConnection, table: str, spec: Mapping[str, Any], *, scoped: bool):
+def shape_rows(con: duckdb.DuckDBPyConnection, table: str, spec: Mapping[str, Any], documents: Sequence[str] | None):
     """The rows of ``table`` GX validates for the table's shape suite, as a pandas frame, and the table's row count.
 
-    The suspect rows of every expectation (rows outside them cannot make it fail); ``scoped``: of the
-    documents the last build recomputed only, when the table has a document_id (the other documents'
-    rows passed when they were built); the whole table (checked columns only) when an expectation has
-    no predicate.
+    The suspect rows of every expectation (rows outside them cannot make it fail), of the ``documents``
+    the last build recomputed (None: all) when the table has a document_id (the other documents' rows
+    passed when they were built); the whole table (checked columns only) when an expectation has no
+    predicate.
     """
     available = columns_of(con, table)
     wanted = [c for c in columns_used(spec) if c in available]
     select = ", ".join(quote(c) for c in wanted) if wanted else "1 as _row"
-    scope = f"document_id in {RECOMPUTED}" if scoped and "document_id" in available else ""
+    scope = ""
+    if documents is not None and "document_id" in available:
+        listed = len(documents) <= LITERAL_SCOPE_MAX
+        scope = f"document_id in ({', '.join(literal(d) for d in documents) or 'null'})" if listed else \
+            f"document_id in {RECOMPUTED}"
     predicates = [_violation(e, quote(table), scope) for e in spec["expectations"]]
     (count,) = con.execute(f"select count(*) from {quote(table)}").fetchone()
     if any(p is None for p in predicates):
         return con.execute(f"select {select} from {quote(table)}").df(), count
-    # a row naming no known document is looked for everywhere: the scope is itself a list of documents
-    where = " or ".join(f"({p})" if not scope or _names_documents(e) else f"({scope} and ({p}))"
+    # a row naming no known document is looked for everywhere (the scope is itself a list of documents),
+    # and a duplicate key of a scoped row wherever it is (the predicate holds the scope)
+    where = " or ".join(f"({p})" if not scope or e["type"] in _UNIQUE or _names_documents(e) else f"({scope} and ({p}))"
                         for e, p in zip(spec["expectations"], predicates)) or "false"
     return con.execute(f"select {select} from {quote(table)} where {where}").df(), count
 

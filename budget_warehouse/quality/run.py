@@ -265,7 +265,7 @@ def _read(con, specs: Mapping[str, dict], *, catalogue: list[Rule] | None = None
             continue
         if DOCUMENT_TABLE not in present and "document_ids" in parameters_used(sub):
             sub = _without_document_ids(sub)
-        data.shape[table] = database.shape_rows(con, table, sub, scoped=data.recomputed is not None)
+        data.shape[table] = database.shape_rows(con, table, sub, data.recomputed)
     return data
 
 
@@ -722,6 +722,7 @@ def _findings(failing: pd.DataFrame, catalogue: list[Rule], plans, documents: Ma
     rule_by_id = {r.rule_id: r for r in catalogue}
     expectation = {(p[0], e["meta"]["rule_id"]): e["meta"]["name"]
                    for p in plans if p[0] in RULE_FAMILIES for e in p[2]["expectations"]}
+    names: dict[str, tuple[str, str]] = {}  # document id -> (name, title), once per document
     out = []
     for row in failing.to_dict("records"):
         family = row.get("family")
@@ -729,7 +730,10 @@ def _findings(failing: pd.DataFrame, catalogue: list[Rule], plans, documents: Ma
             continue  # no family: reported as a problem, Finding needs a family
         get = lambda name: None if _blank(row.get(name)) else row[name]  # noqa: E731
         rule = rule_by_id.get(str(row["rule_id"]))
-        doc = documents.get(str(row["document_id"])) or {}
+        document_id = str(row["document_id"])
+        if document_id not in names:
+            doc = documents.get(document_id) or {}
+            names[document_id] = (document_name_of(doc) if doc else "", doc.get("title") or "")
         finding: dict[str, Any] = {
             "instance_key": str(row["instance_key"]),
             "rule_id": str(row["rule_id"]),
@@ -739,8 +743,8 @@ def _findings(failing: pd.DataFrame, catalogue: list[Rule], plans, documents: Ma
             "suite": family,
             "expectation": expectation.get((family, str(row["rule_id"]))),
             "description": (rule.description if rule else "") or "",
-            "document_name": document_name_of(doc) if doc else "",
-            "document_title": doc.get("title") or "",
+            "document_name": names[document_id][0],
+            "document_title": names[document_id][1],
         }
         for name in _EVIDENCE_TEXT:
             value = get(name)
