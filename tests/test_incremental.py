@@ -38,6 +38,13 @@ def _unstage(staging, document_id: str) -> None:
     pq.write_table(manifest.filter(pc.field("document_id") != document_id), staging / MANIFEST)
 
 
+def _files_of_one_value(values: dict[Path, str]) -> None:
+    """A DuckDB file per path holding its value in table t (column v)."""
+    for path, value in values.items():
+        with duckdb.connect(str(path)) as con:
+            con.execute("create table t as select ? as v", [value])
+
+
 @contextmanager
 def _reader(path: Path):
     """Another process holding the DuckDB file open read-only (a query started before a publish) for the block."""
@@ -152,9 +159,7 @@ def test_a_changed_project_or_nothing_changed(runs):
 
 def test_publish_keeps_the_replaced_file_and_a_reader_keeps_it_from_being_written(tmp_path):
     published, previous, target = tmp_path / "w.duckdb", tmp_path / "w.previous.duckdb", tmp_path / "w.next.duckdb"
-    for path, value in ((published, "old"), (target, "new")):
-        with duckdb.connect(str(path)) as con:
-            con.execute("create table t as select ? as v", [value])
+    _files_of_one_value({published: "old", target: "new"})
     build_file.keep_previous(published, previous)
     os.replace(target, published)
     for path, value in ((published, "new"), (previous, "old")):
@@ -170,9 +175,7 @@ def test_a_full_builds_publish_leaves_a_copy_for_the_next_build(tmp_path):
     """keep_copy: the previous file is a copy of the build (not the published file, not a link), written
     under a temporary name first; a copy left half-written by a killed run is removed by the next start."""
     published, previous, build = tmp_path / "w.duckdb", tmp_path / "w.previous.duckdb", tmp_path / "w.next.duckdb"
-    for path, value in ((published, "old"), (build, "new")):
-        with duckdb.connect(str(path)) as con:
-            con.execute("create table t as select ? as v", [value])
+    _files_of_one_value({published: "old", build: "new"})
     build_file.keep_copy(build, previous)
     os.replace(build, published)
     for path in (published, previous):

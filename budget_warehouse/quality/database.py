@@ -121,10 +121,11 @@ LITERAL_SCOPE_MAX = 200  # up to this many recomputed documents, a literal list 
 def recomputed_documents(con: duckdb.DuckDBPyConnection) -> list[str] | None:
     """The documents the warehouse's last dbt build recomputed (``document_scope``: new, changed and removed
     ones and their next years), or None for all of them (a full build, or no such table)."""
-    if "document_scope" not in relations(con) or "recompute" not in columns_of(con, "document_scope"):
+    present = relations(con)
+    if "document_scope" not in present or "recompute" not in columns_of(con, "document_scope"):
         return None
     ids = [r[0] for r in con.execute(f"select * from {RECOMPUTED} order by 1").fetchall()]
-    if "dim_document" in relations(con) and not con.execute(
+    if "dim_document" in present and not con.execute(
             f"select count(*) from dim_document where document_id not in {RECOMPUTED}").fetchone()[0]:
         return None
     return ids

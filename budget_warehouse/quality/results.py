@@ -45,6 +45,19 @@ class SuiteOutcome:
     def success(self) -> bool:
         return self.errors == 0
 
+    def count(self, name: str, success: bool, severity: str) -> None:
+        """One more expectation evaluated."""
+        self.evaluated += 1
+        if success:
+            self.passed += 1
+            return
+        self.failed += 1
+        self.failed_expectations.append(name)
+        if severity == "ERROR":
+            self.errors += 1
+        else:
+            self.warnings += 1
+
 
 @dataclass(slots=True)
 class QualityReport:

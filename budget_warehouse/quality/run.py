@@ -297,10 +297,15 @@ def _catalogue_from_summary(summary: Iterable[Mapping[str, Any]]) -> list[Rule]:
 class _RunRows:
     """What the run writes besides the findings: the rule map and one row per expectation."""
 
-    def __init__(self) -> None:
+    def __init__(self, run_id: str, checked_at: datetime) -> None:
+        self.run_id, self.checked_at = run_id, checked_at
         self.check_rules: list[dict[str, Any]] = []  # dq_check_rule rows
         self.expectations: list[dict[str, Any]] = []
         self.build_docs = None  # set by _validate when a docs site was asked for: call it last
+
+    def add_expectation(self, **row: Any) -> None:
+        """One dq_expectation_result row (the columns of ``expectations_arrow`` but the run's own)."""
+        self.expectations.append({"run_id": self.run_id, "checked_at": self.checked_at, **row})
 
     def expectations_arrow(self) -> pa.Table:
         schema = pa.schema([
@@ -323,7 +328,7 @@ def _validate(
     warehouse: Path | None = None,
 ) -> tuple[QualityReport, _RunRows]:
     report = QualityReport(run_id=run_id, checked_at=checked_at, warehouse=warehouse, problems=list(data.problems))
-    rows = _RunRows()
+    rows = _RunRows(run_id, checked_at)
 
     # Which GX suites run on which frames: (suite, asset, spec, frame, params, element counts).
     plans: list[tuple[str, str, dict, pd.DataFrame, dict, dict]] = []
@@ -413,7 +418,7 @@ def _validate(
     context, build_dir, results = _run_gx(gx_plans, run_id, checked_at, docs_dir, report)
     report.timings["validate"] = time.perf_counter() - started - report.timings.get("gx import", 0.0)
 
-    failing_rules = _summary_verdict(report, rows, plans, results, run_id, checked_at)
+    failing_rules = _summary_verdict(report, rows, plans, results)
     for (suite_name, asset, spec, frame, _, counts), result in zip(plans, results):
         if suite_name == SUMMARY_SUITE:
             continue
@@ -425,30 +430,19 @@ def _validate(
             meta = r.expectation_config.meta or {}
             name = meta.get("name") or r.expectation_config.type
             severity = meta.get("severity", "ERROR")
-            exception = (r.exception_info or {}).get("exception_message") if (r.exception_info or {}).get(
-                "raised_exception") else None
+            exception = _exception(r)
             res = r.result or {}
-            outcome.evaluated += 1
-            if r.success:
-                outcome.passed += 1
-            else:
-                outcome.failed += 1
-                outcome.failed_expectations.append(name)
-                if severity == "ERROR":
-                    outcome.errors += 1
-                else:
-                    outcome.warnings += 1
+            outcome.count(name, bool(r.success), severity)
             if exception:
                 report.problems.append(f"suite {spec['name']}: expectation {name!r} raised: {exception}")
-            rows.expectations.append({
-                "run_id": run_id, "checked_at": checked_at, "suite": suite_name, "gx_suite": spec["name"],
-                "expectation": name, "expectation_type": r.expectation_config.type, "table_name": table,
-                "rule_id": meta.get("rule_id"), "severity": severity, "success": bool(r.success),
+            rows.add_expectation(
+                suite=suite_name, gx_suite=spec["name"], expectation=name, expectation_type=r.expectation_config.type,
+                table_name=table, rule_id=meta.get("rule_id"), severity=severity, success=bool(r.success),
                 # the rows the expectation covers in the warehouse (GX saw only those that can fail)
-                "element_count": counts.get(meta.get("rule_id"), 0) if suite_name in RULE_FAMILIES else counts[None],
-                "unexpected_count": res.get("unexpected_count"),
-                "kwargs": _json(_plain_kwargs(r.expectation_config.kwargs)), "exception": exception,
-            })
+                element_count=counts.get(meta.get("rule_id"), 0) if suite_name in RULE_FAMILIES else counts[None],
+                unexpected_count=res.get("unexpected_count"),
+                kwargs=_json(_plain_kwargs(r.expectation_config.kwargs)), exception=exception,
+            )
             if suite_name in RULE_FAMILIES and meta.get("rule_id") is not None and not exception:
                 _cross_check(report, meta["rule_id"], res, frame, failing)
         ran = {(r.expectation_config.meta or {}).get("name") for r in result.results} if result is not None else set()
@@ -456,28 +450,25 @@ def _validate(
             if e["meta"]["name"] in ran:
                 continue
             rule_id, severity = e["meta"].get("rule_id"), e["meta"].get("severity", "ERROR")
+            # a failing rule GX did not see row by row fails only in documents this build did not recompute
             unexpected = failing_rules.get(rule_id, 0) if suite_name in RULE_FAMILIES else 0
-            outcome.evaluated += 1
-            if unexpected:  # failing only in documents this build did not recompute
-                outcome.failed += 1
-                outcome.failed_expectations.append(e["meta"]["name"])
-                if severity == "ERROR":
-                    outcome.errors += 1
-                else:
-                    outcome.warnings += 1
-            else:
-                outcome.passed += 1
-            rows.expectations.append({
-                "run_id": run_id, "checked_at": checked_at, "suite": suite_name, "gx_suite": spec["name"],
-                "expectation": e["meta"]["name"], "expectation_type": e["type"], "table_name": table,
-                "rule_id": rule_id, "severity": severity, "success": not unexpected,
-                "element_count": counts.get(rule_id, 0), "unexpected_count": unexpected,
-                "kwargs": _json(e["kwargs"]), "exception": None,
-            })
+            outcome.count(e["meta"]["name"], not unexpected, severity)
+            rows.add_expectation(
+                suite=suite_name, gx_suite=spec["name"], expectation=e["meta"]["name"], expectation_type=e["type"],
+                table_name=table, rule_id=rule_id, severity=severity, success=not unexpected,
+                element_count=counts.get(rule_id, 0), unexpected_count=unexpected, kwargs=_json(e["kwargs"]),
+                exception=None,
+            )
 
     report.findings = _findings(failing, catalogue, plans, data.documents)
     rows.build_docs = (lambda: _build_docs(context, build_dir, docs_dir, report)) if build_dir is not None else None
     return report, rows
+
+
+def _exception(result) -> str | None:
+    """What an expectation raised in GX, if it did."""
+    info = result.exception_info or {}
+    return info.get("exception_message") if info.get("raised_exception") else None
 
 
 def _rules_in_frame(spec: Mapping[str, Any], frame: pd.DataFrame) -> dict:
@@ -497,8 +488,7 @@ def _rule_frame(failing: pd.DataFrame, family: str) -> pd.DataFrame:
     return frame
 
 
-def _summary_verdict(report: QualityReport, rows: _RunRows, plans, results, run_id: str,
-                     checked_at: datetime) -> dict[str, int]:
+def _summary_verdict(report: QualityReport, rows: _RunRows, plans, results) -> dict[str, int]:
     """The summary suite's outcome: its expectations' rows, and the rules it found failing (rule → failing
     instances), cross-checked against the SQL summary. Empty when no summary ran."""
     out: dict[str, int] = {}
@@ -508,22 +498,20 @@ def _summary_verdict(report: QualityReport, rows: _RunRows, plans, results, run_
         for r in result.results:
             meta = r.expectation_config.meta or {}
             res = r.result or {}
-            exception = (r.exception_info or {}).get("exception_message") if (r.exception_info or {}).get(
-                "raised_exception") else None
+            exception = _exception(r)
             if exception:
                 report.problems.append(f"suite {spec['name']}: expectation {meta.get('name')!r} raised: {exception}")
             for u in res.get("unexpected_index_list") or []:
                 index = frame.index[frame["rule_id"] == u["rule_id"]] if isinstance(u, Mapping) else [u]
                 for i in index:
                     out[str(frame.at[i, "rule_id"])] = int(frame.at[i, "failing"])
-            rows.expectations.append({
-                "run_id": run_id, "checked_at": checked_at, "suite": SUMMARY_SUITE, "gx_suite": spec["name"],
-                "expectation": meta.get("name"), "expectation_type": r.expectation_config.type,
-                "table_name": RULE_TABLE, "rule_id": None, "severity": meta.get("severity", "ERROR"),
-                "success": bool(r.success), "element_count": counts[None],
-                "unexpected_count": res.get("unexpected_count"),
-                "kwargs": _json(_plain_kwargs(r.expectation_config.kwargs)), "exception": exception,
-            })
+            rows.add_expectation(
+                suite=SUMMARY_SUITE, gx_suite=spec["name"], expectation=meta.get("name"),
+                expectation_type=r.expectation_config.type, table_name=RULE_TABLE, rule_id=None,
+                severity=meta.get("severity", "ERROR"), success=bool(r.success), element_count=counts[None],
+                unexpected_count=res.get("unexpected_count"),
+                kwargs=_json(_plain_kwargs(r.expectation_config.kwargs)), exception=exception,
+            )
         expected = {str(r) for r, n in zip(frame["rule_id"], frame["failing"]) if n}
         if set(out) != expected:
             report.problems.append(f"the rule summary: GX found rule(s) {', '.join(sorted(out)) or 'none'} failing, "
