@@ -4,9 +4,10 @@
 whole of a write (staging, build, quality, publish) and says who holds it:
 ``pid <N> since <UTC time>``. The kernel drops an ``flock`` when its holder
 dies, so a lock left by a killed run (``kill -9``) is never stale: the next
-writer takes it at once. Extraction workers inherit the open lock (``fork``);
-they are made to die with their parent (``die_with_parent``), so a killed
-ingest does not keep the lock through orphaned workers.
+writer takes it at once. Worker processes (extraction, quality) inherit the open
+lock (``fork``); their initializer (``die_with_parent``) closes it and makes them
+die with their parent, so a killed ingest never keeps the lock through a worker,
+not even for the moment a worker takes to die.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 
 WAIT_POLL_SECONDS = 0.5
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_HELD: set[int] = set()  # descriptors of the locks this process holds (a forked worker closes its copies)
 
 
 class WarehouseBusy(RuntimeError):
@@ -64,6 +66,7 @@ def writer_lock(warehouse: Path, *, wait: bool = False, timeout: float | None = 
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                _HELD.add(fd)
                 break
             except BlockingIOError:
                 if not wait or (deadline is not None and time.monotonic() >= deadline):
@@ -76,17 +79,23 @@ def writer_lock(warehouse: Path, *, wait: bool = False, timeout: float | None = 
             yield
         finally:
             os.ftruncate(fd, 0)  # the file stays (removing it would race the next writer's open)
+            _HELD.discard(fd)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
 
 
 def die_with_parent(parent_pid: int) -> None:
-    """Worker initializer: be killed (SIGKILL) when the parent dies, even by ``kill -9``.
+    """Worker initializer: hold none of the parent's writer locks (closing this process's copies of
+    their descriptors; the parent keeps its own), and be killed (SIGKILL) when the parent dies, even
+    by ``kill -9``.
 
     Linux only (``prctl(PR_SET_PDEATHSIG)``); elsewhere a no-op. If the parent
     died before this ran, exit now.
     """
+    for fd in list(_HELD):
+        os.close(fd)
+    _HELD.clear()
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
