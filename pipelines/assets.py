@@ -345,7 +345,7 @@ def _quality_metadata(report: Any) -> dict[str, Any]:
         )
     out: dict[str, Any] = {
         "quality_passed": report.passed,
-        "quality_failing_instances": len(report.findings),
+        "quality_failing_instances": report.failing_instances,
         "quality_suites": MetadataValue.md("\n".join(rows)),
     }
     if report.problems:

@@ -21,8 +21,9 @@ from budget_warehouse.dbt_runner import DBT_PROJECT_DIR, _target_dir, build_ware
 from budget_warehouse.pipeline import Layout, run_ingest
 from budget_warehouse.staging import MANIFEST, write_empty_templates
 
-# Models under checks/ and marts/ that join documents other than by year-over-year neighbours, so
-# rebuilt whole (materialized='table' in their own file); every other one is document_incremental.
+# Models under checks/ and marts/ that join documents other than by year-over-year neighbours: the
+# dimensions, rebuilt whole (materialized='table'), and the year-over-year marts that take their names,
+# views over per-document tables (int_yoy_*); every other one is document_incremental.
 CROSS_DOCUMENT = {"dim_subject", "dim_economic_class", "dim_funding_source",
                   "fct_yoy_economic", "fct_yoy_subject", "fct_yoy_revenue"}
 
@@ -88,11 +89,12 @@ def runs(tmp_path_factory, sample_text):
     (raw / files[3].name).unlink()  # B1 removed: ingest keeps documents whose file is gone, so from staging
     _unstage(Layout(warehouse.resolve()).staging, before[files[3].name])
     second = run_ingest([raw], warehouse, workers=1)
+    singular = {p.name: p.read_text(encoding="utf-8") for p in (_target_dir() / "compiled").rglob("tests/*.sql")}
     incremental = work / "incremental.duckdb"
     shutil.copyfile(warehouse, incremental)
     full = run_ingest([raw], warehouse, workers=1, full_refresh=True)
     return {"files": files, "first": first, "added": added, "second": second, "full": full, "before": before,
-            "after": _ids(warehouse), "incremental": incremental, "warehouse": warehouse}
+            "after": _ids(warehouse), "incremental": incremental, "warehouse": warehouse, "singular": singular}
 
 
 def test_incremental_build_equals_full_rebuild(runs):
@@ -120,6 +122,19 @@ def test_scope_is_the_changed_documents_and_their_next_years(runs):
     assert scope == {after[a2], after[a3], after["sample.txt"], before[b1], after[b2]}
     assert compared[after[a3]] == after[a2] and compared[after[a2]] == after[a1] and compared[after[b2]] is None
     assert removed_rows == (0,) and changed[0] > 0
+
+
+def test_singular_tests_read_the_recomputed_documents_in_a_build_by_document(runs):
+    """tests/*.sql compiled for the second increment: each per-document relation they read is limited to
+    the three documents it recomputed (the others passed before); a seed or whole-rebuilt table is not."""
+    with duckdb.connect(str(runs["incremental"]), read_only=True) as con:
+        recomputed = [d for (d,) in con.execute("select document_id from document_scope where recompute order by 1").fetchall()]
+    scope = "where document_id in (" + ", ".join(f"'{d}'" for d in recomputed) + ")"
+    cells = runs["singular"]["assert_valued_cells_reach_their_mart.sql"]
+    assert cells.count(scope) == 8  # stg_cells and the seven fact marts
+    codes = runs["singular"]["assert_fact_codes_in_dimensions_for_their_year.sql"]
+    assert codes.count(scope) == 5 and '"dim_subject"' in codes  # the four facts and dim_document; dims whole
+    assert "document_id in" not in runs["singular"]["assert_seed_validity_periods_do_not_overlap.sql"]
 
 
 def test_only_cross_document_models_are_rebuilt_whole(runs):  # runs: this worker's dbt target folder holds a parse

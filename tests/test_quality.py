@@ -393,7 +393,7 @@ def test_gx_sees_only_what_can_fail_and_counts_the_whole_warehouse(validated, tm
 def test_gx_sees_the_recomputed_documents_failures_and_the_summary_vouches_for_the_others(validated, tmp_path):
     """GX validates row by row the failing instances of the documents the build recomputed (document_scope);
     a rule failing only elsewhere takes the summary suite's verdict. Either way dq_expectation_result holds
-    every rule with its warehouse counts, and the findings are all the failing instances."""
+    every rule with its warehouse counts; the findings are the recomputed documents' failing instances."""
     import shutil
 
     from budget_warehouse.quality.run import validate_warehouse
@@ -428,7 +428,12 @@ def test_gx_sees_the_recomputed_documents_failures_and_the_summary_vouches_for_t
         assert sum(run.suites[f].evaluated for f in RULE_FAMILIES) == len(catalogue) and run.problems == []
         assert sorted(f for s in run.suites.values() for f in s.failed_expectations) == sorted(
             f for s in first.suites.values() for f in s.failed_expectations)
-        assert [f["instance_key"] for f in run.findings] == [f["instance_key"] for f in first.findings]
+        assert run.failing_instances == len(first.findings) == sum(f for _, f in counts.values())
+    assert [f["instance_key"] for f in recomputed.findings] == [f["instance_key"] for f in first.findings]
+    assert elsewhere.findings == []
+    index = (tmp_path / "docs2" / "index.html").read_text(encoding="utf-8")
+    assert (f"{len(first.findings)} more failing instance(s), {len(first.findings)} of them in documents the last "
+            "build did not recompute") in index
     # GX's pages: a failing prose rule is listed when its document was recomputed, a passing one never;
     # the summary page names the failing rules either way
     passing = sorted(r for r, (n, f) in counts.items() if f == 0 and r.startswith("pr_"))

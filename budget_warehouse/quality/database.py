@@ -4,8 +4,7 @@ The rule instances are computed in SQL by dbt (``dq_rule_instance``); a run neve
 loads them all. From the database it takes:
 
 - per-rule summaries (instances and failing instances per rule, family and severity);
-- the failing instances, with their evidence;
-- the instances of the documents a run changed (when the caller names them);
+- the failing instances of the documents the last build recomputed, with their evidence;
 - for each table of the shape suite, the *suspect rows*: the rows that can
   violate one of the table's expectations (a NULL where none may be, a key that
   occurs twice, a value out of its set or range), computed by a SQL predicate
@@ -108,14 +107,25 @@ def rule_summary(con: duckdb.DuckDBPyConnection, columns: Sequence[str]) -> list
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def rule_rows(con: duckdb.DuckDBPyConnection, columns: Sequence[str]):
-    """The failing instances (every column but the description), as an Arrow table (exact decimals)."""
-    select = ", ".join(quote(c) for c in columns if c != "description")
-    return arrow(con, f"select {select} from {RULE_TABLE} where status = 'fail' order by instance_key")
-
-
 RECOMPUTED = "(select document_id from document_scope where recompute)"
 LITERAL_SCOPE_MAX = 200  # up to this many recomputed documents, a literal list (DuckDB prunes with it)
+
+
+def scope(documents: Sequence[str] | None) -> str:
+    """SQL true for the rows of ``documents`` (the recomputed ones; None: every row)."""
+    if documents is None:
+        return "true"
+    if len(documents) <= LITERAL_SCOPE_MAX:
+        return f"document_id in ({', '.join(literal(d) for d in documents) or 'null'})"
+    return f"document_id in {RECOMPUTED}"
+
+
+def rule_rows(con: duckdb.DuckDBPyConnection, columns: Sequence[str], documents: Sequence[str] | None):
+    """The failing instances of ``documents`` (None: all), every column but the description, as an Arrow
+    table (exact decimals)."""
+    select = ", ".join(quote(c) for c in columns if c != "description")
+    return arrow(con, f"select {select} from {RULE_TABLE} where status = 'fail' and {scope(documents)} "
+                      "order by instance_key")
 
 
 def recomputed_documents(con: duckdb.DuckDBPyConnection) -> list[str] | None:
@@ -142,10 +152,10 @@ def arrow(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
 _UNIQUE = ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique")
 
 
-def _violation(exp: Mapping[str, Any], table: str, scope: str = "") -> str | None:
+def _violation(exp: Mapping[str, Any], table: str, within: str = "") -> str | None:
     """A SQL predicate true for every row that can violate the expectation; None: no such predicate.
-    ``scope`` (SQL, e.g. "document_id in (...)"): a uniqueness check looks for the keys of those rows
-    only, and names every row holding such a key twice, in or out of the scope (GX must see both)."""
+    ``within`` (SQL, e.g. "document_id in (...)"): a uniqueness check looks for the keys of those rows
+    only, and names every row holding such a key twice, in or out of it (GX must see both)."""
     kwargs = exp["kwargs"]
     if kwargs.get("row_condition") is not None or kwargs.get("mostly") not in (None, 1, 1.0):
         return None
@@ -157,7 +167,7 @@ def _violation(exp: Mapping[str, Any], table: str, scope: str = "") -> str | Non
     if kind == _UNIQUE[1] and isinstance(kwargs.get("column_list"), list):
         key = "(" + ", ".join(quote(c) for c in kwargs["column_list"]) + ")"
     if kind in _UNIQUE and key:
-        where = f" where {key} in (select {key} from {table} where {scope})" if scope else ""
+        where = f" where {key} in (select {key} from {table} where {within})" if within else ""
         return f"{key} in (select {key} from {table}{where} group by all having count(*) > 1)"
     if kind == "expect_column_values_to_be_in_set" and column:
         values = kwargs.get("value_set")
@@ -187,18 +197,14 @@ def shape_rows(con: duckdb.DuckDBPyConnection, table: str, spec: Mapping[str, An
     available = columns_of(con, table)
     wanted = [c for c in columns_used(spec) if c in available]
     select = ", ".join(quote(c) for c in wanted) if wanted else "1 as _row"
-    scope = ""
-    if documents is not None and "document_id" in available:
-        listed = len(documents) <= LITERAL_SCOPE_MAX
-        scope = f"document_id in ({', '.join(literal(d) for d in documents) or 'null'})" if listed else \
-            f"document_id in {RECOMPUTED}"
-    predicates = [_violation(e, quote(table), scope) for e in spec["expectations"]]
+    rows_of = scope(documents) if documents is not None and "document_id" in available else ""
+    predicates = [_violation(e, quote(table), rows_of) for e in spec["expectations"]]
     (count,) = con.execute(f"select count(*) from {quote(table)}").fetchone()
     if any(p is None for p in predicates):
         return con.execute(f"select {select} from {quote(table)}").df(), count
     # a row naming no known document is looked for everywhere (the scope is itself a list of documents),
     # and a duplicate key of a scoped row wherever it is (the predicate holds the scope)
-    where = " or ".join(f"({p})" if not scope or e["type"] in _UNIQUE or _names_documents(e) else f"({scope} and ({p}))"
+    where = " or ".join(f"({p})" if not rows_of or e["type"] in _UNIQUE or _names_documents(e) else f"({rows_of} and ({p}))"
                         for e, p in zip(spec["expectations"], predicates)) or "false"
     return con.execute(f"select {select} from {quote(table)} where {where}").df(), count
 

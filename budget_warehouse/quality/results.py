@@ -2,7 +2,8 @@
 
 Plain dataclasses (no Great Expectations import), so callers can type against
 them cheaply. ``QualityReport.findings`` holds one dict per failing rule
-instance; each converts directly with ``budget_warehouse.alerts.Finding.from_row``
+instance of the documents the run checked row by row (those the last build
+recomputed: all of them after a full build); each converts directly with ``budget_warehouse.alerts.Finding.from_row``
 (``QualityReport.to_findings()`` does it).
 """
 
@@ -79,6 +80,11 @@ class QualityReport:
     def passed(self) -> bool:
         """No failed ERROR expectation in any suite, and nothing kept the run from checking."""
         return not self.problems and all(s.errors == 0 for s in self.suites.values())
+
+    @property
+    def failing_instances(self) -> int:
+        """Failing rule instances in the whole warehouse (``findings`` has those of the recomputed documents)."""
+        return sum(s.failed_instances for s in self.suites.values())
 
     @property
     def error_findings(self) -> list[dict[str, Any]]:

@@ -221,7 +221,7 @@ def validate_rule_frame(
 class _Data:
     rule_columns: list[str] = field(default_factory=list)  # of dq_rule_instance; empty: no usable table
     summary: list[dict[str, Any]] = field(default_factory=list)  # per (rule, family, severity)
-    failing: pa.Table | None = None  # failing instances, evidence included
+    failing: pa.Table | None = None  # failing instances of the recomputed documents, evidence included
     recomputed: list[str] | None = None  # documents the last build recomputed; None: all
     catalogue: list[Rule] = field(default_factory=list)
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -243,7 +243,7 @@ def _read(con, specs: Mapping[str, dict], *, catalogue: list[Rule] | None = None
         else:
             data.rule_columns = columns
             data.summary = database.rule_summary(con, columns)
-            data.failing = database.rule_rows(con, columns)
+            data.failing = database.rule_rows(con, columns, data.recomputed)
     else:
         data.problems.append(f"the warehouse has no {RULE_TABLE} table: no accounting rule was checked")
     if catalogue is not None:
@@ -354,10 +354,10 @@ def _validate(
                 f"{', '.join(sorted({str(s['rule_id']) for s in orphan}))} "
                 "have no known family (not in the rule catalogue?): no family suite checks them"
             )
+        # GX sees row by row the failing instances of the documents the build recomputed (all of them after
+        # a full build); the others passed GX when their documents were built and are vouched for by the
+        # summary suite. They are the run's findings too: the others are in dq_check_result and the alerts.
         failing = data.failing.to_pandas()
-        # GX sees row by row the failing instances of the documents the build recomputed; the others
-        # passed GX when their documents were built and are vouched for by the summary suite.
-        seen = failing if data.recomputed is None else failing.loc[failing["document_id"].isin(data.recomputed).to_numpy(bool)]
         for fam in RULE_FAMILIES:
             spec, notes = resolve_rule_suite(specs[fam], catalogue)
             report.notes += notes
@@ -366,7 +366,7 @@ def _validate(
             instances: dict[str, int] = {}
             for s in summary:
                 instances[s["rule_id"]] = instances.get(s["rule_id"], 0) + s["instances"]
-            plans.append((fam, f"{RULE_TABLE}.{fam}", spec, _rule_frame(seen, fam), {}, instances))
+            plans.append((fam, f"{RULE_TABLE}.{fam}", spec, _rule_frame(failing, fam), {}, instances))
             outcome = report.suites.setdefault(fam, SuiteOutcome(fam))
             outcome.instances = sum(s["instances"] for s in summary)
             outcome.failed_instances = sum(s["failing"] for s in summary)
@@ -671,9 +671,12 @@ def _add_run_summary(site: Path, report: QualityReport) -> None:
                 f"<td>{amount(f['difference'])}</td></tr>"
             )
         out.append("</tbody></table>")
-        if len(report.findings) > DOCS_MAX_FINDINGS:
-            out.append(f"<p>… and {len(report.findings) - DOCS_MAX_FINDINGS} more: table {CHECK_RESULT_TABLE} "
-                       "(status 'fail') or the validation pages above.</p>")
+    listed = min(len(report.findings), DOCS_MAX_FINDINGS)
+    if report.failing_instances > listed:
+        elsewhere = report.failing_instances - len(report.findings)
+        out.append(f"<p>{report.failing_instances - listed} more failing instance(s)"
+                   + (f", {elsewhere} of them in documents the last build did not recompute" if elsewhere else "")
+                   + f": table {CHECK_RESULT_TABLE} (status 'fail') has them all.</p>")
     out.append("</div>")
     index = site / "index.html"
     page = index.read_text(encoding="utf-8")

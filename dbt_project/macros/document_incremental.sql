@@ -65,18 +65,25 @@
   {{ return('(' ~ quoted | join(', ') ~ ')') }}
 {%- endmacro %}
 
-{#- ref(): unchanged, except in a document_incremental model running by document, where a
-    per-document input (a staging or intermediate view, another document_incremental table) is
-    read for document_scope's documents only. Seeds and whole-rebuilt tables are read whole. -#}
+{#- ref(): unchanged, except in a build by document for a per-document input (a staging or
+    intermediate view, a document_incremental table): a document_incremental model reads it for
+    document_scope's documents only, and a singular test (tests/*.sql) for the recomputed ones, the
+    others having passed before (get_where_subquery below does that for the schema tests). Seeds
+    and whole-rebuilt tables are read whole. -#}
 {% macro ref() -%}
   {%- set relation = builtins.ref(*varargs, **kwargs) -%}
-  {%- if not execute or model.resource_type != 'model' or not document_build_is_incremental() -%}
+  {%- if not execute or document_model_kind(relation) not in ('view', 'document_incremental') -%}
     {{ return(relation) }}
   {%- endif -%}
-  {%- if document_model_kind(relation) not in ('view', 'document_incremental') -%}
-    {{ return(relation) }}
+  {%- if model.resource_type == 'model' and document_build_is_incremental() -%}
+    {{ return('(select * from ' ~ relation ~ ' where document_id in ' ~ document_scope_ids() ~ ')') }}
   {%- endif -%}
-  {{ return('(select * from ' ~ relation ~ ' where document_id in ' ~ document_scope_ids() ~ ')') }}
+  {%- if model.resource_type == 'test' and not model.get('test_metadata') and not should_full_refresh()
+         and adapter.get_relation(relation.database, relation.schema, 'document_scope') is not none -%}
+    {%- set ids = document_scope_ids(recompute_only=true, schema=relation.schema) -%}
+    {{ return('(select * from ' ~ relation ~ ' where document_id in ' ~ ids ~ ')') }}
+  {%- endif -%}
+  {{ return(relation) }}
 {%- endmacro %}
 
 {#- dbt's get_where_subquery (the relation a schema test reads), plus: in a build by document, a

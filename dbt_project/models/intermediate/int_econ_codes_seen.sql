@@ -1,3 +1,4 @@
+{{ config(materialized='document_incremental') }}  {#- a table kept up to date by document, which dim_economic_class reads whole -#}
 -- Economic class codes (部门预算支出经济分类) seen per document, with the name
 -- printed beside them and on how many rows.
 with cell_rows as (

@@ -1,3 +1,4 @@
+{{ config(materialized='document_incremental') }}  {#- a table kept up to date by document, which dim_subject reads whole -#}
 -- Functional subject codes (科目编码) seen per document, with the name printed
 -- beside them and on how many rows; prose claims contribute codes without names.
 with cell_rows as (

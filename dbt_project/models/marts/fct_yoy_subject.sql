@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}  {#- rebuilt whole: names from dim_subject (chosen across documents) -#}
+{{ config(materialized='view') }}  {#- names from dim_subject (chosen across documents) at query time -#}
 -- A department's years side by side, by functional subject (支出功能分类科目): the expenditure of
 -- 支出预算总表 (table 3, all funding: the 总计 column of every unit × subject detail row) summed
 -- per 项 (7-digit code) and rolled up to its 款 (5 digits) and 类 (3 digits). One row per region ×
@@ -6,46 +6,9 @@
 -- phase's document of year − 1. A subject the previous year printed and this year does not is
 -- kept with amount 0 (in_document false), so the changes of the 项 add up to the change of the 款.
 -- The year-over-year machinery is in macros/yoy.sql.
-with {{ yoy_document_pairs() }},
-
-table_rows as (
-    -- one amount per printed unit × subject row: the 总计 by kind, else the 总计 by source
-    select
-        document_id,
-        unit_code,
-        subject_code,
-        coalesce(
-            max(amount) filter (where measure_group = 'kind'),
-            max(amount) filter (where measure_group = 'source'),
-            max(amount)
-        ) as amount
-    from {{ ref('fct_expenditure') }}
-    where measure = 'total' and row_role = 'detail' and subject_code is not null
-    group by document_id, table_id, row_index, unit_code, subject_code
-),
-
-levels as (
-    select document_id, '项' as level, subject_code, amount from table_rows where length(subject_code) = 7
-    union all
-    select document_id, '款', left(subject_code, 5), amount from table_rows where length(subject_code) >= 5
-    union all
-    select document_id, '类', left(subject_code, 3), amount from table_rows where length(subject_code) >= 3
-),
-
-facts as (
-    select document_id, level, subject_code, sum(amount) as amount
-    from levels
-    group by document_id, level, subject_code
-),
-
-{{ yoy_side_by_side(['level', 'subject_code']) }},
-
-coded as (
-    select
-        changes.*,
-        left(subject_code, 3)                                              as class_code,
-        case when length(subject_code) >= 5 then left(subject_code, 5) end as section_code
-    from changes
+-- The amounts are int_yoy_subject's (kept up to date by document).
+with coded as (
+    select * from {{ ref('int_yoy_subject') }}
 ),
 
 subject_names as (
@@ -107,11 +70,11 @@ select
     section_code,
     section_name,
     amount,
-    this_amount is not null                                      as in_document,
+    in_document,
     previous_year,
     previous_document_id,
     previous_amount,
-    prior_amount is not null                                     as in_previous,
+    in_previous,
     change,
-    {{ yoy_change_pct() }}                                       as change_pct
+    change_pct
 from named
