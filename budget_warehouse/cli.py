@@ -49,7 +49,8 @@ def _write_report(warehouse: Path, out: Path | None, sources: list[Path]) -> int
     result = write_report(warehouse, out or default_report_dir(warehouse), sources)
     for problem in result.problems:
         print(f"budget-warehouse report: {problem}", file=sys.stderr)
-    print(f"Report ({result.documents} document(s), {result.seconds:.1f} s): {result.index.resolve()}")
+    print(f"Report ({result.documents} document(s), {result.pages_written} page(s) written, {result.seconds:.1f} s): "
+          f"{result.index.resolve()}")
     return 0
 
 

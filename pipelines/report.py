@@ -12,7 +12,8 @@ from pipelines.resources import BudgetWarehouseResource
 
 @asset(deps=[AssetKey([QUALITY_TABLE])], group_name="report", kinds={"html"})
 def report_site(context, budget: BudgetWarehouseResource) -> MaterializeResult:
-    """index.html and one page per document of the published warehouse, next to it (``report/``)."""
+    """index.html and one page per document of the published warehouse, next to it (``report/``); the pages
+    of documents whose inputs did not change are kept."""
     warehouse = budget.layout.warehouse
     result = write_report(warehouse, default_report_dir(warehouse), [budget.raw_path])
     for problem in result.problems:
@@ -21,6 +22,7 @@ def report_site(context, budget: BudgetWarehouseResource) -> MaterializeResult:
         metadata={
             "index": MetadataValue.path(str(result.index)),
             "documents": result.documents,
+            "pages_written": result.pages_written,
             "seconds": round(result.seconds, 2),
         }
     )

@@ -71,7 +71,7 @@ def _documents(con) -> dict[str, dict]:
 
 def test_ingest_writes_the_report_and_says_where(ingested):
     index = (ingested["out"] / "index.html").resolve()
-    assert re.search(rf"^Report \(5 document\(s\), [0-9.]+ s\): {re.escape(str(index))}$", ingested["stdout"], re.M)
+    assert re.search(rf"^Report \(5 document\(s\), 5 page\(s\) written, [0-9.]+ s\): {re.escape(str(index))}$", ingested["stdout"], re.M)
     assert index.exists() and (ingested["out"] / "report.css").exists() and (ingested["out"] / "report.js").exists()
     assert sorted(p.name for p in (ingested["out"] / "documents").glob("*.html")) == sorted(
         f"{d}.html" for d in _documents(connect(ingested["warehouse"]))
@@ -216,6 +216,52 @@ def test_the_report_command_and_the_dagster_asset_write_the_same_site(ingested, 
     assert metadata["documents"].value == 5 and metadata["index"].value == str((ingested["out"] / "index.html").resolve())
     for page in [Path("index.html")] + [p.relative_to(out) for p in (out / "documents").glob("*.html")]:
         assert (out / page).read_text(encoding="utf-8") == (ingested["out"] / page).read_text(encoding="utf-8"), page
+
+
+def _site_files(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file()}
+
+
+def test_the_report_rewrites_the_pages_whose_inputs_changed_and_equals_a_fresh_render(site, tmp_path):
+    """A second render writes no document page; a missing page is written again; after an ingest that
+    changes one document of a two-year department, that page and its other year's are rewritten (the
+    page charts both years), and a page of a document not in the warehouse goes. Each time the site
+    equals a render from scratch."""
+    import shutil
+
+    from budget_warehouse.report import write_report
+
+    raw, warehouse, out = tmp_path / "raw", tmp_path / "wh" / "budget.duckdb", tmp_path / "wh" / "report"
+    shutil.copytree(site["raw"], raw)
+    assert main(["ingest", str(raw), "--warehouse", str(warehouse), "--no-quality"]) == 0
+    assert write_report(warehouse, out).pages_written == 0  # the ingest wrote them
+
+    def fresh() -> dict[str, str]:
+        scratch = tmp_path / f"scratch{len(list(tmp_path.glob('scratch*')))}"
+        result = write_report(warehouse, scratch)
+        assert result.pages_written == result.documents
+        return _site_files(scratch)
+
+    assert _site_files(out) == fresh()
+    some = next((out / "documents").glob("*.html"))
+    some.unlink()
+    assert write_report(warehouse, out).pages_written == 1 and _site_files(out) == fresh()
+
+    first = site["truths"][0]
+    with connect(warehouse) as con:
+        department = con.execute("select region, department, phase from dim_document where region = ? and year = ? "
+                                 "and starts_with(department, ?)", [first.region, first.year, first.dept_short]).fetchone()
+        series = dict(con.execute("select source_name, document_id from dim_document where region = ? and department = ? "
+                                  "and phase = ?", list(department)).fetchall())
+    assert len(series) == 2
+    changed = raw / sorted(series)[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert main(["ingest", str(raw), "--warehouse", str(warehouse), "--no-quality", "--no-report"]) == 0
+    (out / "documents" / "doc-0000000000000000.html").write_text("a document gone", encoding="utf-8")
+    result = write_report(warehouse, out)
+    assert result.pages_written == 2 and result.documents == 5
+    assert not (out / "documents" / "doc-0000000000000000.html").exists()
+    assert _site_files(out) == fresh()
 
 
 def test_a_missing_warehouse_is_a_clear_error(tmp_path, capsys):

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from budget_warehouse.warehouse import connect, has_table
 
@@ -51,19 +51,44 @@ def _grouped(rows: list[dict[str, Any]], key: str = "document_id") -> dict[str, 
     return dict(out)
 
 
+# The tables the figures read, each shadowed by a temp view of the wanted documents' rows.
+_PER_DOCUMENT = ("dq_rule_instance", "dim_source_line", "stg_cells", "fct_budget_summary", "fct_expenditure",
+                 "fct_revenue", "fct_economic_budget", "fct_three_public", "fct_yoy_three_public", "dim_project",
+                 "fct_performance_indicator", "fct_yoy_subject")
+
+
+def _narrow(con) -> None:
+    """Shadow each per-document table by a temp view of _wanted's rows: the queries below stay as they are."""
+    (database,) = con.execute("select current_database()").fetchone()
+    for table in _PER_DOCUMENT:
+        if has_table(con, table):
+            con.execute(f'create temp view {table} as select * from "{database}".main.{table} '
+                        "where document_id in (select document_id from _wanted)")
+
+
 def _columns(con, table: str) -> set[str]:
     return {r[0] for r in con.execute("select column_name from information_schema.columns where table_name = ?", [table]).fetchall()}
 
 
-def load(warehouse: Path) -> ReportData:
+def read_documents(con) -> list[dict[str, Any]]:
+    return _rows(con, "select * from dim_document order by region, department, year, phase, source_name")
+
+
+def load(warehouse: Path, documents: Iterable[str] | None = None) -> ReportData:
+    """Every document and its rule counts (the index lists them all), and the figures of ``documents``
+    only (None: of every document): those the pages to be written show."""
     with connect(warehouse) as con:
-        data = ReportData(documents=_rows(con, "select * from dim_document order by region, department, year, phase, source_name"))
+        data = ReportData(documents=read_documents(con))
         counts: dict[str, dict] = defaultdict(dict)
         for doc_id, family, severity, status, n in con.execute(
             "select document_id, family, severity, status, count(*) from dq_rule_instance group by all"
         ).fetchall():
             counts[doc_id][(family, severity, status)] = n
         data.rule_counts = dict(counts)
+        # Each figure's query reads the documents of _wanted (a semi-join on a small temp table).
+        wanted = sorted(documents) if documents is not None else [d["document_id"] for d in data.documents]
+        con.execute("create temp table _wanted as select unnest(?::varchar[]) as document_id", [wanted])
+        _narrow(con)
         failing = _rows(
             con,
             "select * from dq_rule_instance where status = 'fail' "
