@@ -99,6 +99,8 @@ def _quality(con, max_failures: int, documents: list[str] | None) -> list[str]:
         group by all order by 2
         """, [] if documents is None else [documents]
     ).fetchall()
+    if documents is not None and not counts:
+        out.append("  (none)")
     for doc_id, title, total, passed, within, errors, warns in counts:
         out.append(
             f"  {names.get(doc_id, title)} ({doc_id}): {total} evaluated, {passed} passed, {within} passed within rounding tolerance, "

@@ -213,3 +213,18 @@ def test_a_run_where_every_file_is_refused_builds_nothing(tmp_path, monkeypatch)
     assert report.build is None and "no dbt build" in report.build_skipped
     assert not (tmp_path / "wh" / "budget.duckdb").exists()
     assert quarantine_copy(raw / "scan.pdf", Layout((tmp_path / "wh" / "budget.duckdb").resolve())).exists()
+
+
+def test_real_path_is_path_resolve_through_symlinked_folders_and_files(tmp_path):
+    """_real_path resolves each folder once (cached per run), yet names a file as Path.resolve does."""
+    from budget_warehouse.pipeline import _real_folder, _real_path
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.txt").write_text("a", encoding="utf-8")
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    (real / "b.txt").symlink_to(real / "a.txt")
+    _real_folder.cache_clear()
+    for path in (real / "a.txt", tmp_path / "link" / "a.txt", tmp_path / "link" / "b.txt", tmp_path / "link" / ".." / "real" / "a.txt"):
+        assert _real_path(path) == str(path.resolve())
+    assert _real_path(tmp_path / "link" / "a.txt") == str(real / "a.txt")
