@@ -6,7 +6,8 @@
 4. a re-run with nothing changed (the unchanged-file check: no extraction, nothing staged read);
 5. adding one more document to that warehouse, then changing it (builds by document: the previous
    warehouse file is caught up, or a copy of the published one when a reader holds it);
-6. the quality step alone on that warehouse, in its own process (its peak memory);
+6. the quality step alone on that warehouse, in its own process (its peak memory), and the report
+   (from scratch, then with one page out of date);
 7. dbt's fixed cost: a build of one document (partial parsing applies);
 8. publishing: what a copy of the warehouse file would cost, against the rename done;
 9. the warehouse after the runs equals a --full-refresh build of the same staging;
@@ -19,6 +20,7 @@ Usage: python benchmarks/run.py [--documents 1000] [--keep DIR]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import resource
@@ -114,6 +116,25 @@ def bench_quality(warehouse: Path) -> tuple[float, float]:
     return float(out[-2]), float(out[-1])
 
 
+# The report (what `budget-warehouse ingest` writes after publishing), in a fresh process likewise.
+_REPORT_CHILD = """
+import re, sys, time
+from pathlib import Path
+from budget_warehouse.report import write_report
+started = time.perf_counter()
+result = write_report(Path(sys.argv[1]), Path(sys.argv[2]))
+status = Path("/proc/self/status").read_text()
+print(time.perf_counter() - started, result.pages_written, int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024)
+"""
+
+
+def bench_report(warehouse: Path, out: Path) -> tuple[float, int, float]:
+    """Seconds, document pages written, peak MB."""
+    seconds, pages, peak = subprocess.run([sys.executable, "-c", _REPORT_CHILD, str(warehouse), str(out)], check=True,
+                                          capture_output=True, text=True).stdout.split()[-3:]
+    return float(seconds), int(pages), float(peak)
+
+
 def bench_dbt_fixed_cost(work: Path) -> float:
     """A dbt build of one document (the second such build: partial parsing applies)."""
     from budget_warehouse.dbt_runner import build_warehouse
@@ -196,6 +217,14 @@ def main() -> None:
 
     quality_s, quality_mb = bench_quality(warehouse)
     print(f"quality step alone (own process): {quality_s:.1f} s, peak {quality_mb:.0f} MB")
+    site = work / "report"
+    scratch_s, pages, scratch_mb = bench_report(warehouse, site)
+    print(f"report from scratch (own process): {scratch_s:.1f} s, {pages} pages, peak {scratch_mb:.0f} MB")
+    state = json.loads((site / ".pages.json").read_text(encoding="utf-8"))
+    state.pop(next(iter(sorted(state))))  # as after an ingest that changed one document
+    (site / ".pages.json").write_text(json.dumps(state), encoding="utf-8")
+    report_s, pages, report_mb = bench_report(warehouse, site)
+    print(f"report with one page out of date (own process): {report_s:.1f} s, {pages} page written, peak {report_mb:.0f} MB")
     dbt_fixed = bench_dbt_fixed_cost(work)
     print(f"dbt build of one document (fixed cost, partial parsing): {dbt_fixed:.1f} s")
 
@@ -223,6 +252,7 @@ def main() -> None:
         ("changing one document", "<= 10 s", f"{changed:.1f} s", changed <= 10),
         ("publish (copy of the file avoided)", "flat", f"{copy_s:.1f} s saved", None),
         ("quality step peak memory", "<= 1 GB at 10,000", f"{quality_mb:.0f} MB", quality_mb <= 1024),
+        ("report after one document changed", "measure", f"{report_s:.1f} s, {report_mb:.0f} MB", None),
         ("ingest peak memory, main process (dbt)", "<= 1 GB at 10,000", f"{ingest_mb:.0f} MB", ingest_mb <= 1024),
         ("ingest peak memory, a worker (GX, extraction)", "<= 1 GB at 10,000", f"{worker_mb:.0f} MB", worker_mb <= 1024),
         ("extraction", ">= 200 docs/s per core", f"{per_core:.0f} docs/s", per_core >= 200),
