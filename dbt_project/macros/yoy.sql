@@ -1,6 +1,7 @@
 {#
   Across-years marts (models/marts/fct_yoy_*.sql, documented in _yoy.yml): a department's
-  documents side by side. A model is
+  documents side by side. Those that take names chosen across documents (from a dimension) are
+  views adding the names to a per-document table, models/intermediate/int_yoy_*.sql. A model is
 
       with {{ yoy_document_pairs() }},
       <its own CTEs>,
