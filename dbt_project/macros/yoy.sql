@@ -1,13 +1,14 @@
 {#
   Across-years marts (models/marts/fct_yoy_*.sql, documented in _yoy.yml): a department's
-  documents side by side. A model is
+  documents side by side. Those that take names chosen across documents (from a dimension) are
+  views adding the names to a per-document table, models/intermediate/int_yoy_*.sql. A model is
 
       with {{ yoy_document_pairs() }},
       <its own CTEs>,
       facts as (select document_id, <key columns>, amount, <carried columns> ...),
       {{ yoy_side_by_side([<key columns>], ...) }}
       <its naming CTEs, reading `changes`>
-      select <its columns>, ..., {{ yoy_change_pct() }} as change_pct from ...
+      select <its columns>, amount, {{ yoy_comparison_columns() }} from ...
 #}
 
 
@@ -100,6 +101,25 @@ changes as (
     select compared.*, cast(amount - previous_amount as decimal(20, 6)) as change
     from compared
 )
+{%- endmacro %}
+
+
+{#- yoy_comparison_columns: the year-over-year columns every model selects after its amount:
+    in_document, previous_year, previous_document_id, previous_amount, in_previous, change and
+    change_pct, computed from `changes` (yoy_side_by_side), or, with computed=false, read from a
+    relation that has them (a mart that is a view over an int_yoy_* table). Emits no trailing comma. -#}
+{% macro yoy_comparison_columns(computed=true) -%}
+    {%- if computed -%}
+    this_amount is not null as in_document,
+    previous_year,
+    previous_document_id,
+    previous_amount,
+    prior_amount is not null as in_previous,
+    change,
+    {{ yoy_change_pct() }} as change_pct
+    {%- else -%}
+    in_document, previous_year, previous_document_id, previous_amount, in_previous, change, change_pct
+    {%- endif -%}
 {%- endmacro %}
 
 

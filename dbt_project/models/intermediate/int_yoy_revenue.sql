@@ -36,11 +36,5 @@ select
     funding_source,
     source_table,
     amount,
-    this_amount is not null as in_document,
-    previous_year,
-    previous_document_id,
-    previous_amount,
-    prior_amount is not null as in_previous,
-    change,
-    {{ yoy_change_pct() }} as change_pct
+    {{ yoy_comparison_columns() }}
 from changes

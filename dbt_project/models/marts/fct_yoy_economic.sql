@@ -50,11 +50,5 @@ select
     class_name,
     amount_basis,
     amount,
-    in_document,
-    previous_year,
-    previous_document_id,
-    previous_amount,
-    in_previous,
-    change,
-    change_pct
+    {{ yoy_comparison_columns(computed=false) }}
 from named

@@ -30,11 +30,5 @@ select
     project_seq,
     coalesce(entries, 0) as entries,
     amount,
-    this_amount is not null as in_document,
-    previous_year,
-    previous_document_id,
-    previous_amount,
-    prior_amount is not null as in_previous,
-    change,
-    {{ yoy_change_pct() }} as change_pct
+    {{ yoy_comparison_columns() }}
 from changes

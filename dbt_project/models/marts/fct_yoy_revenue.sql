@@ -27,11 +27,5 @@ select
     funding_source_name,
     source_table,
     amount,
-    in_document,
-    previous_year,
-    previous_document_id,
-    previous_amount,
-    in_previous,
-    change,
-    change_pct
+    {{ yoy_comparison_columns(computed=false) }}
 from named

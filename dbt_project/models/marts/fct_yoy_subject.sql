@@ -70,11 +70,5 @@ select
     section_code,
     section_name,
     amount,
-    in_document,
-    previous_year,
-    previous_document_id,
-    previous_amount,
-    in_previous,
-    change,
-    change_pct
+    {{ yoy_comparison_columns(computed=false) }}
 from named
