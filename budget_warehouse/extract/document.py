@@ -26,8 +26,8 @@ from budget_warehouse.extract.text_checks import read_text
 # 2: text records (statements, findings, contents, notes); 3: converter layouts, counts, period months;
 # 4: PDF input, template catalogue, identity from the preparer line; 5: converters' rows joined, headers
 # by the catalogue's position, default units, 决算 subject paragraphs and completion rates, 决算 unit list;
-# 6: a unit list's spare rows (。。。) are no units
-EXTRACTOR_VERSION = "6"
+# 6: a unit list's spare rows (。。。) are no units; 7: an indicator value's column position (value_index)
+EXTRACTOR_VERSION = "7"
 
 
 def extract_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedDocument:

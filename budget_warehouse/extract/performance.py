@@ -203,7 +203,7 @@ def _indicators(rows: list[Row], value_labels: list[str], perf_id: str) -> list[
             number, unit = parse_number(printed)
             label = value_labels[n] if n < len(value_labels) else f"值{n + 1}"
             out.append(
-                Indicator(perf_id, index, row.line, level1, level2, cells[k], content, label, printed, number, unit)
+                Indicator(perf_id, index, row.line, level1, level2, cells[k], content, label, printed, number, unit, n)
             )
     return out
 

@@ -163,6 +163,7 @@ class Indicator:
     printed: str
     number: Decimal | None
     number_unit: str | None  # 个月, %, 万, 人 …
+    value_index: int  # 0-based position of value_column among the table's value columns, as printed
 
 
 @dataclass(frozen=True, slots=True)

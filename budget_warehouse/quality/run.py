@@ -759,7 +759,7 @@ def _attach_line_texts(report: QualityReport, db_path: Path) -> None:
     for finding in report.findings:
         wanted.setdefault(finding["document_id"], set()).update(finding["source_lines"])
     texts: dict[tuple[str, int], str] = {}
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with database.connect(str(db_path), read_only=True) as con:  # DuckDB capped as everywhere in this step
         if not con.execute("select count(*) from information_schema.tables where table_name = 'dim_source_line'").fetchone()[0]:
             report.notes.append("no dim_source_line table: findings carry no line texts")
             return

@@ -2,7 +2,8 @@
 
 Every query covers all documents at once and its rows are grouped by
 ``document_id`` in Python, so rendering 1,000 documents costs a dozen
-queries, not a dozen per document.
+queries, not a dozen per document. Orders and picks are total (no ties, no
+``any_value``): a page drawn alone equals the same page drawn with all others.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def load(warehouse: Path, documents: Iterable[str] | None = None) -> ReportData:
         failing = _rows(
             con,
             "select * from dq_rule_instance where status = 'fail' "
-            "order by document_id, severity, family, rule_id, location",
+            "order by document_id, severity, family, rule_id, location, instance_key",
         )
         data.failures = _grouped(failing)
         con.execute(
@@ -116,7 +117,7 @@ def load(warehouse: Path, documents: Iterable[str] | None = None) -> ReportData:
                 data.boxes.setdefault((row["document_id"], row["source_line"]), []).append(row)
 
         for doc_id, table_kind, side, item_key, label, amount in con.execute(
-            "select document_id, table_kind, side, item_key, any_value(item_label), sum(amount) from fct_budget_summary "
+            "select document_id, table_kind, side, item_key, min(item_label), sum(amount) from fct_budget_summary "
             "where measure = 'amount' or measure is null group by all"
         ).fetchall():
             data.summary.setdefault(doc_id, {})[(table_kind, side, item_key)] = amount
@@ -130,15 +131,15 @@ def load(warehouse: Path, documents: Iterable[str] | None = None) -> ReportData:
         for doc_id, name, amount in con.execute(
             "select r.document_id, coalesce(f.name, r.funding_source), sum(r.amount) from fct_revenue r "
             "left join dim_funding_source f using (funding_source) "
-            "where r.row_role = 'detail' and not coalesce(f.is_total, false) group by all order by 1, 3 desc"
+            "where r.row_role = 'detail' and not coalesce(f.is_total, false) group by all order by 1, 3 desc, 2"
         ).fetchall():
             data.revenue.setdefault(doc_id, []).append((name, amount))
         data.subjects = _grouped(
             _rows(
                 con,
-                "select e.document_id, e.subject_code, any_value(coalesce(s.name, e.subject_name)) as name, "
-                "any_value(s.class_code) as class_code, any_value(s.class_name) as class_name, "
-                "any_value(s.section_code) as section_code, any_value(s.section_name) as section_name, "
+                "select e.document_id, e.subject_code, min(coalesce(s.name, e.subject_name)) as name, "
+                "min(s.class_code) as class_code, min(s.class_name) as class_name, "
+                "min(s.section_code) as section_code, min(s.section_name) as section_name, "
                 "sum(e.amount) as amount from fct_expenditure e join dim_document d using (document_id) "
                 "left join dim_subject s on s.subject_code = e.subject_code and s.year = d.year "
                 "where e.measure_group = 'kind' and e.measure = 'total' and e.row_role = 'detail' "
@@ -147,7 +148,7 @@ def load(warehouse: Path, documents: Iterable[str] | None = None) -> ReportData:
         )
         # Economic classes by 类: table 7 (all general-budget expenditure), else table 8 (basic only).
         for doc_id, table_kind, code, name, amount in con.execute(
-            "with classes as (select document_id, table_kind, econ_code, any_value(econ_name) as econ_name, sum(amount) as amount "
+            "with classes as (select document_id, table_kind, econ_code, min(econ_name) as econ_name, sum(amount) as amount "
             "from fct_economic_budget where length(econ_code) = 3 and measure = 'total' group by all) "
             "select * from classes c where table_kind = 'economic_class' or not exists "
             "(select 1 from classes o where o.document_id = c.document_id and o.table_kind = 'economic_class') "
@@ -159,14 +160,14 @@ def load(warehouse: Path, documents: Iterable[str] | None = None) -> ReportData:
                 con,
                 "select t.document_id, t.item_key, t.item_label, t.amount, y.previous_year, y.previous_amount "
                 "from fct_three_public t left join fct_yoy_three_public y using (document_id, item_key) "
-                "where t.measure = 'amount' order by t.document_id, t.row_index",
+                "where t.measure = 'amount' order by t.document_id, t.table_id, t.row_index, t.item_key",
             )
         )
         data.projects = _grouped(_rows(con, "select * from dim_project order by document_id, project_seq"))
         for row in _rows(
             con,
             "select document_id, perf_id, row_index, value_column, level1, level2, level3, content, printed "
-            "from fct_performance_indicator order by document_id, perf_id, row_index",
+            "from fct_performance_indicator order by document_id, perf_id, row_index, value_index",
         ):
             data.indicators.setdefault((row["document_id"], row["perf_id"]), []).append(row)
         if has_table(con, "fct_yoy_subject"):

@@ -6,6 +6,7 @@ select
     perf_id,
     row_index,
     value_column,
+    value_index,
     perf_id                                            as table_id,
     source_line,
     level1,

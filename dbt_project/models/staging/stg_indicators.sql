@@ -11,5 +11,6 @@ select
     cast(value_column as varchar)   as value_column,
     cast(printed as varchar)        as printed,
     cast(number as decimal(20, 6))  as number,
-    cast(number_unit as varchar)    as number_unit
+    cast(number_unit as varchar)    as number_unit,
+    cast(value_index as integer)    as value_index
 from {{ staging_parquet('indicators') }}
