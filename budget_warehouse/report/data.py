@@ -86,10 +86,9 @@ def load(warehouse: Path, documents: Iterable[str] | None = None) -> ReportData:
         ).fetchall():
             counts[doc_id][(family, severity, status)] = n
         data.rule_counts = dict(counts)
-        # Each figure's query reads the documents of _wanted (a semi-join on a small temp table).
-        wanted = sorted(documents) if documents is not None else [d["document_id"] for d in data.documents]
-        con.execute("create temp table _wanted as select unnest(?::varchar[]) as document_id", [wanted])
-        _narrow(con)
+        if documents is not None:  # each figure's query reads these documents only (a semi-join)
+            con.execute("create temp table _wanted as select unnest(?::varchar[]) as document_id", [sorted(documents)])
+            _narrow(con)
         failing = _rows(
             con,
             "select * from dq_rule_instance where status = 'fail' "

@@ -170,7 +170,7 @@ def write_report(warehouse: Path, out: Path, sources: Iterable[Path] = ()) -> Re
              if state.get(doc_id) != digest or not (pages_dir / f"{doc_id}.html").exists()}
     # a page charts its department's other years: their figures are read too
     needed = {m["document_id"] for doc in listed if doc["document_id"] in stale for m in series[_series_key(doc)]}
-    data = load(Path(warehouse), needed)
+    data = load(Path(warehouse), None if len(needed) == len(listed) else needed)
     series = _series(data.documents)
     static = resources.files("budget_warehouse.report") / "static"
     for name in ("report.css", "report.js"):
