@@ -17,6 +17,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -447,7 +448,12 @@ def build_and_publish(
             )
         if quality is not None:
             started = time.perf_counter()
-            report.quality = quality.submit(validate, target, published=layout.warehouse).result()
+            try:
+                report.quality = quality.submit(validate, target, published=layout.warehouse).result()
+            except BrokenProcessPool as exc:  # killed (out of memory?) or exited: say so, publish nothing
+                build_file.remove(target)
+                raise PipelineError(f"the quality step's worker process died ({exc}); {layout.warehouse} is "
+                                    "unchanged") from exc
             report.timings["quality suites"] = time.perf_counter() - started
     if report.plan.full:
         started = time.perf_counter()

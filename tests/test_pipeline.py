@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 
 import pytest
@@ -140,6 +141,21 @@ def test_a_failed_build_leaves_the_published_warehouse_untouched(batch, tmp_path
     monkeypatch.setattr(runner, "build_warehouse", broken)
     with pytest.raises(PipelineError, match="is unchanged"):
         run_ingest([raw / "gbk.txt"], warehouse, workers=1)
+    assert warehouse.read_bytes() == published
+    assert not Layout(warehouse.resolve()).next_build.exists()
+
+
+def _dying_validate(path, **kwargs):  # the quality worker killed mid-run (as by the kernel's OOM killer)
+    os._exit(9)
+
+
+def test_a_dying_quality_worker_is_a_clear_error_and_publishes_nothing(batch, tmp_path):
+    raw, _, _ = batch
+    warehouse = tmp_path / "budget.duckdb"
+    run_ingest([raw / "sample.txt"], warehouse, workers=1)
+    published = warehouse.read_bytes()
+    with pytest.raises(PipelineError, match="the quality step's worker process died .*budget.duckdb is unchanged"):
+        run_ingest([raw / "gbk.txt"], warehouse, workers=1, validate=_dying_validate)
     assert warehouse.read_bytes() == published
     assert not Layout(warehouse.resolve()).next_build.exists()
 
