@@ -6,9 +6,9 @@ it and before it is published. Memory does not grow with the warehouse: the
 rule instances stay in DuckDB (``database``) and GX sees small frames.
 
 1. on one read-only connection, closed before anything else, DuckDB computes
-   the per-rule summaries, the failing instances (with their evidence), the
-   documents the last build recomputed (``document_scope``), and for each
-   table of the shape suite the rows that can violate its expectations;
+   the per-rule summaries, the documents the last build recomputed
+   (``document_scope``), their failing instances (with their evidence), and for
+   each table of the shape suite the rows that can violate its expectations;
 2. one ephemeral GX context with a pandas data source runs one GX suite per
    rule family (one expectation per rule: "status is never 'fail'", severity
    critical for ERROR rules, warning for WARN rules) on the family's failing
@@ -22,7 +22,7 @@ rule instances stay in DuckDB (``database``) and GX sees small frames.
    verdicts are cross-checked against the summary; a rule GX did not see row by
    row takes the summary's verdict (the Data Docs' validation pages list the
    expectations GX ran; dq_expectation_result and the run summary list every one);
-3. evidence strings are built for the failing instances only;
+3. evidence strings are built for those failing instances only (the run's findings);
 4. on a read-write connection opened only now (one writer at a time):
    ``dq_check_rule`` (the run's expectation and severity per rule),
    ``dq_check_result`` (one row per rule instance: this run's outcome; a view
@@ -696,9 +696,6 @@ def _publish_dir(build_dir: Path, target: Path) -> None:
 
 
 # =============================================================================
-
-
-# =============================================================================
 # Findings
 # =============================================================================
 
@@ -772,12 +769,6 @@ def _attach_line_texts(report: QualityReport, db_path: Path) -> None:
         texts.update({(doc_id, n): text for doc_id, n, text in rows})
     for finding in report.findings:
         finding["line_texts"] = [texts.get((finding["document_id"], n), "") for n in finding["source_lines"]]
-
-
-# =============================================================================
-# Writing
-# =============================================================================
-
 
 
 # =============================================================================

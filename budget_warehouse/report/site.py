@@ -159,19 +159,17 @@ def write_report(warehouse: Path, out: Path, sources: Iterable[Path] = ()) -> Re
     pages_dir = out / "documents"
     pages_dir.mkdir(parents=True, exist_ok=True)
     pdfs = _pdf_sources(sources)
-    with connect(Path(warehouse)) as con:
-        listed = read_documents(con)
-        shared = _shared_digest(con)
-    series = _series(listed)
-    digests = _page_digests(listed, series, shared, pdfs)
     state_path = out / STATE_FILE
     state = _read_state(state_path)
-    stale = {doc_id for doc_id, digest in digests.items()
-             if state.get(doc_id) != digest or not (pages_dir / f"{doc_id}.html").exists()}
-    # a page charts its department's other years: their figures are read too
-    needed = {m["document_id"] for doc in listed if doc["document_id"] in stale for m in series[_series_key(doc)]}
-    data = load(Path(warehouse), None if len(needed) == len(listed) else needed)
-    series = _series(data.documents)
+    with connect(Path(warehouse)) as con:
+        listed = read_documents(con)
+        series = _series(listed)
+        digests = _page_digests(listed, series, _shared_digest(con), pdfs)
+        stale = {doc_id for doc_id, digest in digests.items()
+                 if state.get(doc_id) != digest or not (pages_dir / f"{doc_id}.html").exists()}
+        # a page charts its department's other years: their figures are read too
+        needed = {m["document_id"] for doc in listed if doc["document_id"] in stale for m in series[_series_key(doc)]}
+        data = load(con, listed, None if len(needed) == len(listed) else needed)
     static = resources.files("budget_warehouse.report") / "static"
     for name in ("report.css", "report.js"):
         _write(out / name, (static / name).read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@
       facts as (select document_id, <key columns>, amount, <carried columns> ...),
       {{ yoy_side_by_side([<key columns>], ...) }}
       <its naming CTEs, reading `changes`>
-      select <its columns>, amount, {{ yoy_comparison_columns() }} from ...
+      select {{ yoy_document_columns() }}, <its columns>, amount, {{ yoy_comparison_columns() }} from ...
 #}
 
 
@@ -101,6 +101,13 @@ changes as (
     select compared.*, cast(amount - previous_amount as decimal(20, 6)) as change
     from compared
 )
+{%- endmacro %}
+
+
+{#- yoy_document_columns: the columns every year-over-year model selects first (the document and
+    its department and year). -#}
+{% macro yoy_document_columns() -%}
+    region, department, phase, year, document_id
 {%- endmacro %}
 
 

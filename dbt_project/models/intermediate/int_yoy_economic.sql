@@ -1,6 +1,5 @@
 {{ config(materialized='document_incremental') }}
--- fct_yoy_economic's rows without the names: those come from dim_economic_class, chosen across documents,
--- so the mart is a view over this table, which is kept up to date by document.
+-- fct_yoy_economic without the names it takes from dim_economic_class (macros/yoy.sql), kept by document.
 with {{ yoy_document_pairs() }},
 
 printed as (
@@ -43,11 +42,7 @@ facts as (
 {{ yoy_side_by_side(['table_kind', 'econ_code'], carried_columns=['level', 'printed_name', 'amount_basis']) }}
 
 select
-    region,
-    department,
-    phase,
-    year,
-    document_id,
+    {{ yoy_document_columns() }},
     table_kind,
     level,
     econ_code,

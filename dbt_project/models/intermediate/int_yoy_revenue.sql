@@ -1,6 +1,5 @@
 {{ config(materialized='document_incremental') }}
--- fct_yoy_revenue's rows without the names: those come from dim_funding_source, chosen across documents,
--- so the mart is a view over this table, which is kept up to date by document.
+-- fct_yoy_revenue without the names it takes from dim_funding_source (macros/yoy.sql), kept by document.
 with {{ yoy_document_pairs() }},
 
 table2 as (
@@ -28,11 +27,7 @@ facts as (
 {{ yoy_side_by_side(['funding_source'], carried_columns=['source_table']) }}
 
 select
-    region,
-    department,
-    phase,
-    year,
-    document_id,
+    {{ yoy_document_columns() }},
     funding_source,
     source_table,
     amount,

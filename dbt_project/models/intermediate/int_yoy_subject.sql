@@ -1,6 +1,5 @@
 {{ config(materialized='document_incremental') }}
--- fct_yoy_subject's rows without the names: those come from dim_subject, chosen across documents,
--- so the mart is a view over this table, which is kept up to date by document.
+-- fct_yoy_subject without the names it takes from dim_subject (macros/yoy.sql), kept by document.
 with {{ yoy_document_pairs() }},
 
 table_rows as (
@@ -44,11 +43,7 @@ coded as (
 )
 
 select
-    region,
-    department,
-    phase,
-    year,
-    document_id,
+    {{ yoy_document_columns() }},
     level,
     subject_code,
     class_code,

@@ -37,11 +37,7 @@ named as (
 )
 
 select
-    region,
-    department,
-    phase,
-    year,
-    document_id,
+    {{ yoy_document_columns() }},
     table_kind,
     level,
     econ_code,

@@ -21,11 +21,7 @@ facts as (
 {{ yoy_side_by_side(['project_name'], this_year_columns=['project_seq', 'entries']) }}
 
 select
-    region,
-    department,
-    phase,
-    year,
-    document_id,
+    {{ yoy_document_columns() }},
     project_name,
     project_seq,
     coalesce(entries, 0) as entries,

@@ -18,11 +18,7 @@ named as (
 )
 
 select
-    region,
-    department,
-    phase,
-    year,
-    document_id,
+    {{ yoy_document_columns() }},
     funding_source,
     funding_source_name,
     source_table,

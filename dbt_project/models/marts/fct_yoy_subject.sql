@@ -57,11 +57,7 @@ named as (
 )
 
 select
-    region,
-    department,
-    phase,
-    year,
-    document_id,
+    {{ yoy_document_columns() }},
     level,
     subject_code,
     subject_name,

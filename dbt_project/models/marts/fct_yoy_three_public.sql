@@ -29,11 +29,7 @@ facts as (
 ) }}
 
 select
-    region,
-    department,
-    phase,
-    year,
-    document_id,
+    {{ yoy_document_columns() }},
     item_key,
     item_label,
     item_level,
