@@ -33,7 +33,8 @@ from budget_warehouse.quality.suites import RULE_FAMILIES, RULE_TABLE, columns_u
 CHECK_RULE_TABLE = "dq_check_rule"
 DOCUMENT_IDS = "document_ids"  # the shape suite's run-time parameter: dim_document's ids
 # DuckDB's own memory during the quality run (it spills beyond): the run stays flat with the warehouse.
-MEMORY_LIMIT = "256MB"
+# At 10,000 documents 128 MB is as fast as 256 MB and the worker's peak after a full build 120 MB lower.
+MEMORY_LIMIT = "128MB"
 
 # The type a column of dq_rule_instance has when the table lacks it (results keep their types).
 FALLBACK_TYPES = {
@@ -50,9 +51,9 @@ HISTORY_EXTRA_COLUMNS = (
 )
 
 
-def connect(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+def connect(path: str, *, read_only: bool, memory_limit: str = MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(path, read_only=read_only)
-    con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"set memory_limit = '{memory_limit}'")
     con.execute("set enable_progress_bar = false")  # DuckDB draws one on stdout for queries over 2 s
     return con
 
