@@ -90,11 +90,19 @@ def runs(tmp_path_factory, sample_text):
     _unstage(Layout(warehouse.resolve()).staging, before[files[3].name])
     second = run_ingest([raw], warehouse, workers=1)
     singular = {p.name: p.read_text(encoding="utf-8") for p in (_target_dir() / "compiled").rglob("tests/*.sql")}
+    totals = {"incremental": _compiled_model("chk_cross_totals")}
     incremental = work / "incremental.duckdb"
     shutil.copyfile(warehouse, incremental)
     full = run_ingest([raw], warehouse, workers=1, full_refresh=True)
+    totals["full"] = _compiled_model("chk_cross_totals")
     return {"files": files, "first": first, "added": added, "second": second, "full": full, "before": before,
-            "after": _ids(warehouse), "incremental": incremental, "warehouse": warehouse, "singular": singular}
+            "after": _ids(warehouse), "incremental": incremental, "warehouse": warehouse, "singular": singular,
+            "totals": totals}
+
+
+def _compiled_model(name: str) -> str:
+    (path,) = (_target_dir() / "compiled").rglob(f"models/checks/{name}.sql")
+    return path.read_text(encoding="utf-8")
 
 
 def test_incremental_build_equals_full_rebuild(runs):
@@ -135,6 +143,14 @@ def test_singular_tests_read_the_recomputed_documents_in_a_build_by_document(run
     codes = runs["singular"]["assert_fact_codes_in_dimensions_for_their_year.sql"]
     assert codes.count(scope) == 5 and '"dim_subject"' in codes  # the four facts and dim_document; dims whole
     assert "document_id in" not in runs["singular"]["assert_seed_validity_periods_do_not_overlap.sql"]
+
+
+def test_a_rule_models_input_is_inlined_in_a_full_build_only(runs):
+    """macros/document_incremental.sql, inlined_in_full_build(): the CTE over chk_input_cells is not
+    materialized in a full build (millions of rows), and materialized once by document."""
+    assert "with c as not materialized (" in runs["totals"]["full"]
+    assert "with c as  (" in runs["totals"]["incremental"] and "not materialized" not in runs["totals"]["incremental"]
+    assert "document_id in (" in runs["totals"]["incremental"]  # it was compiled by document
 
 
 def test_only_cross_document_models_are_rebuilt_whole(runs):  # runs: this worker's dbt target folder holds a parse

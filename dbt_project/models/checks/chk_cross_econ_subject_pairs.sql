@@ -3,7 +3,7 @@
 -- 职工基本医疗保险缴费 = 2101101 行政单位医疗 + 2101102 事业单位医疗, 30108 = 2080505, 30113 = 2210201 …)
 -- equals the 基本支出 of those 项 in table 5. Instantiated when table 8 prints the 款 and table 5
 -- prints at least one of its 项 (a 项 not printed is 0).
-with c as not materialized (
+with c as {{ inlined_in_full_build() }} (
     select * from {{ ref('chk_input_cells') }}
     where row_role <> 'total'
 ),

@@ -8,7 +8,7 @@
 --   xt_three_public_vs_econ          三公 items = the matching 款 of table 8: 因公出国（境）费用 = 30212,
 --                                    公务接待费 = 30217, 公务用车运行费 = 30231 (a 款 not printed = 0);
 --                                    公务用车购置费 = 款 31013 of table 7 when table 7 prints 款 lines
-with c as not materialized (
+with c as {{ inlined_in_full_build() }} (
     select * from {{ ref('chk_input_cells') }}
 ),
 

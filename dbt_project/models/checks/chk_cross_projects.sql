@@ -4,7 +4,7 @@
 --                               documents where every listed project's 绩效目标表 names a unit of table 3.
 --   xt_special_funds_listed     (WARN) table 1 prints 部门专项资金 > 0 ⇒ table 10 (部门专项资金管理清单)
 --                               lists at least one item; instantiated when table 10 is printed (无 included)
-with c as not materialized (
+with c as {{ inlined_in_full_build() }} (
     select * from {{ ref('chk_input_cells') }}
 ),
 

@@ -11,7 +11,7 @@
 --                                           subject with a row funded partly by 一般公共预算 is not
 --                                           instantiated (its split is unknown); rows without any
 --                                           一般公共预算 are left out.
-with c as not materialized (
+with c as {{ inlined_in_full_build() }} (
     select * from {{ ref('chk_input_cells') }}
 ),
 

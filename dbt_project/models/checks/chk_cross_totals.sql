@@ -12,7 +12,7 @@
 --                                           国有资本经营预算); by kind only when no row of table 3 is
 --                                           funded partly by 财政拨款 (else the split is unknown);
 --                                           支出总计 = table 3 合计 row 财政拨款 source columns
-with c as not materialized (
+with c as {{ inlined_in_full_build() }} (
     select * from {{ ref('chk_input_cells') }}
     -- a summary table's line amount only: its further columns split that amount by source
     where not (table_kind in ('summary', 'fiscal_summary') and measure_group = 'source')

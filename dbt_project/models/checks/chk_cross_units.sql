@@ -2,7 +2,7 @@
 -- in both tables, the unit's line of table 2 (收入预算总表) = Σ of the unit's rows of table 3
 -- (支出预算总表), same source column (资金来源 总计, 一般公共预算拨款, …). A unit printed in only
 -- one of the two tables compares with 0.
-with c as not materialized (
+with c as {{ inlined_in_full_build() }} (
     select * from {{ ref('chk_input_cells') }}
     where table_kind in ('revenue_by_unit', 'expenditure_by_unit')
       and measure_group = 'source'

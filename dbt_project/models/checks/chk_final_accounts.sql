@@ -9,7 +9,7 @@
 --   fa_cross_fiscal           财政拨款收入支出决算总表 本年支出合计 = 一般公共预算财政拨款支出决算表 合计
 --                             + 政府性基金 and 国有资本经营 决算表 合计 本年支出 (when printed)
 --   fa_three_public_budget    (WARN) each 三公 item: 决算数 does not exceed its 预算数
-with c as not materialized (
+with c as {{ inlined_in_full_build() }} (
     select * from {{ ref('chk_input_cells') }}
     where document_id in (select document_id from {{ ref('stg_documents') }} where phase = '决算')
 ),

@@ -5,7 +5,7 @@
 -- restates; 2, 3 = fallbacks used only when the preferred table does not print
 -- the value, e.g. the document has no 收支预算总表). A derived value (table 1's
 -- 项目支出 = its project lines, 人员经费 = 301 + 303 of table 8) has several terms.
-with c as not materialized (
+with c as {{ inlined_in_full_build() }} (
     select * from {{ ref('chk_input_cells') }}
     -- a summary table's line amount only: its further columns split that amount by source
     where not (table_kind in ('summary', 'fiscal_summary') and measure_group = 'source')

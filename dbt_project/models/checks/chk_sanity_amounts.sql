@@ -4,7 +4,7 @@
 --   sn_decrease_over_100pct  a stated year-on-year decrease ("比上年减少 185.8%") cannot exceed 100%
 --   sn_unit_slip             a prose amount that matches no table value as stated but matches one
 --                            after ×10000 or ÷10000 (万元 written for 元 or the reverse)
-with cells as not materialized (
+with cells as {{ inlined_in_full_build() }} (
     select * from {{ ref('chk_input_cells') }} where amount is not null
 ),
 

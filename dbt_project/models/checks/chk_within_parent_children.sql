@@ -4,7 +4,7 @@
 --                                (within the same unit in table 3), and a unit line printed
 --                                without a code = Σ that unit's rows
 -- (chk_input_rows decides which rows are children of which: nearest printed prefix.)
-with c as not materialized (
+with c as {{ inlined_in_full_build() }} (
     select * from {{ ref('chk_input_cells') }}
     where table_kind in ('revenue_by_unit', 'expenditure_by_unit', 'general_budget_by_subject',
                          'gov_fund_by_subject', 'economic_class', 'basic_economic_class', 'special_funds')

@@ -4,7 +4,7 @@
 --   wt_summary_expenditure_total  支出总计 = Σ level-1 expenditure lines, the same way
 --   wt_summary_balance            收入总计 = 支出总计
 --   wt_summary_parent_children    every parent line = Σ its child lines (一、基本支出 = 1、…4、)
-with c as not materialized (
+with c as {{ inlined_in_full_build() }} (
     select * from {{ ref('chk_input_cells') }}
     where table_kind in ('summary', 'fiscal_summary') and side in ('revenue', 'expenditure')
       and measure_group = 'item'  -- the line's amount; further columns split it by source

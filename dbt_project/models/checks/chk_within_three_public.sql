@@ -1,7 +1,7 @@
 -- The 三公 table (9), column by column (本年 and, where printed, 上年):
 --   wt_three_public_total    合计 = 因公出国（境）费用 + 公务接待费 + 公务用车购置及运行费 (top-level lines)
 --   wt_three_public_vehicle  公务用车购置及运行费 = 公务用车运行费 + 公务用车购置费 (any parent line = Σ its children)
-with c as not materialized (
+with c as {{ inlined_in_full_build() }} (
     select * from {{ ref('chk_input_cells') }}
     where table_kind = 'three_public'
 ),

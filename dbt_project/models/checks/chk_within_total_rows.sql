@@ -3,7 +3,7 @@
 -- table's leaf rows (chk_input_rows.is_leaf: 类/款 subtotal lines and unit
 -- subtotal lines are left out, so nothing is counted twice). The summary
 -- tables (1, 4) and the 三公 table (9) have their own rules.
-with c as not materialized (
+with c as {{ inlined_in_full_build() }} (
     select * from {{ ref('chk_input_cells') }}
     where table_kind in ('revenue_by_unit', 'expenditure_by_unit', 'general_budget_by_subject',
                          'gov_fund_by_subject', 'economic_class', 'basic_economic_class', 'special_funds')
