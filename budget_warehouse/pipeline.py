@@ -414,9 +414,10 @@ def build_and_publish(
     validate: Callable[..., object] | None = None,
     *,
     full_refresh: bool = False,
+    quality: ProcessPoolExecutor | None = None,
 ) -> None:
-    """Build the next warehouse in a new file, validate it (``validate(build file, published=warehouse)``),
-    then swap it in with one rename.
+    """Build the next warehouse in a new file, validate it (``validate(build file, published=warehouse)``)
+    in the ``quality`` worker (``_quality_worker``, given with ``validate``), then swap it in with one rename.
 
     The build updates the previous warehouse (or a copy of the published one, ``build_file``) and
     recomputes only the documents whose staging changed since it was built (``increment.plan``),
@@ -424,37 +425,38 @@ def build_and_publish(
     from budget_warehouse import build_file, increment
     from budget_warehouse.dbt_runner import DbtBuildError, build_warehouse
 
+    if (validate is None) != (quality is None):
+        raise ValueError("validate and its quality worker are given together")
     write_empty_templates(layout.staging)
     target = layout.next_build
     current = increment.fingerprint()
     report.plan = build_file.start(layout.warehouse, layout.previous, target, layout.staging,
                                    full_refresh=full_refresh, current=current, timings=report.timings)
-    # The quality step runs in a worker process forked now: it imports Great Expectations (seconds)
-    # on the other core while dbt builds here, and its memory is not this process's.
-    with _quality_worker(validate) as quality:
+    if quality is not None:  # it imports Great Expectations (seconds) on the other core while dbt builds here
+        quality.submit(_preload_quality)
+    started = time.perf_counter()
+    try:
+        report.build = build_warehouse(layout.staging, target, full_refresh=report.plan.full)
+        increment.record_build(target, current, report.plan.full)
+    except DbtBuildError as exc:
+        build_file.remove(target)
+        raise PipelineError(f"dbt build failed; {layout.warehouse} is unchanged.\n{exc}") from exc
+    report.timings["dbt build"] = time.perf_counter() - started
+    if report.build.skipped:
+        build_file.remove(target)
+        raise PipelineError(
+            f"dbt skipped {len(report.build.skipped)} model(s) ({', '.join(report.build.skipped[:5])}); "
+            f"an incomplete warehouse is not published, {layout.warehouse} is unchanged"
+        )
+    if quality is not None:
         started = time.perf_counter()
         try:
-            report.build = build_warehouse(layout.staging, target, full_refresh=report.plan.full)
-            increment.record_build(target, current, report.plan.full)
-        except DbtBuildError as exc:
+            report.quality = quality.submit(validate, target, published=layout.warehouse).result()
+        except BrokenProcessPool as exc:  # killed (out of memory?) or exited: say so, publish nothing
             build_file.remove(target)
-            raise PipelineError(f"dbt build failed; {layout.warehouse} is unchanged.\n{exc}") from exc
-        report.timings["dbt build"] = time.perf_counter() - started
-        if report.build.skipped:
-            build_file.remove(target)
-            raise PipelineError(
-                f"dbt skipped {len(report.build.skipped)} model(s) ({', '.join(report.build.skipped[:5])}); "
-                f"an incomplete warehouse is not published, {layout.warehouse} is unchanged"
-            )
-        if quality is not None:
-            started = time.perf_counter()
-            try:
-                report.quality = quality.submit(validate, target, published=layout.warehouse).result()
-            except BrokenProcessPool as exc:  # killed (out of memory?) or exited: say so, publish nothing
-                build_file.remove(target)
-                raise PipelineError(f"the quality step's worker process died ({exc}); {layout.warehouse} is "
-                                    "unchanged") from exc
-            report.timings["quality suites"] = time.perf_counter() - started
+            raise PipelineError(f"the quality step's worker process died ({exc}); {layout.warehouse} is "
+                                "unchanged") from exc
+        report.timings["quality suites"] = time.perf_counter() - started
     if report.plan.full:
         started = time.perf_counter()
         build_file.keep_copy(target, layout.previous)
@@ -466,12 +468,14 @@ def build_and_publish(
 
 @contextmanager
 def _quality_worker(validate: Callable[..., object] | None) -> Iterator[ProcessPoolExecutor | None]:
-    """One worker process (dying with this one) that has started importing the quality step's libraries."""
+    """The quality step's worker process (dying with this one; None without ``validate``), forked now:
+    its memory is not this process's, and a fork carries this process's memory as it is (run_ingest
+    forks it before staging: after staging 10,000 documents a fork carried ~400 MB more)."""
     if validate is None:
         yield None
         return
     with ProcessPoolExecutor(max_workers=1, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-        pool.submit(_preload_quality)
+        pool.submit(os.getpid).result()  # the pool forks on its first task
         yield pool
 
 
@@ -532,7 +536,7 @@ def run_ingest(
     layout.root.mkdir(parents=True, exist_ok=True)
     report = IngestReport(warehouse=layout.warehouse)
     files = discover(paths)
-    with writer_lock(layout.warehouse, wait=wait):
+    with writer_lock(layout.warehouse, wait=wait), _quality_worker(validate) as quality:
         started = time.perf_counter()
         stage(files, layout, max_bytes=max_bytes, workers=workers or os.cpu_count() or 1, report=report)
         report.timings["extract"] = time.perf_counter() - started
@@ -540,6 +544,6 @@ def run_ingest(
             None if full_refresh else _nothing_changed(report, layout, quality=validate is not None)
         )
         if not report.build_skipped:
-            build_and_publish(layout, report, validate, full_refresh=full_refresh)
+            build_and_publish(layout, report, validate, full_refresh=full_refresh, quality=quality)
         report.timings["total"] = time.perf_counter() - started
     return report
