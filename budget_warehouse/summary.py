@@ -75,10 +75,11 @@ def render_summary(report: IngestReport, *, max_failures: int = 40, max_document
     return "\n".join(out)
 
 
-def _document_names(con) -> dict[str, str]:
-    if not has_table(con, "dim_document"):
+def _document_names(con, ids: set[str]) -> dict[str, str]:
+    """The names of the documents ``ids`` (those the summary prints: not every document of the warehouse)."""
+    if not ids or not has_table(con, "dim_document"):
         return {}
-    cursor = con.execute("select * from dim_document")
+    cursor = con.execute("select * from dim_document where document_id in (select unnest(?::varchar[]))", [sorted(ids)])
     columns = [c[0] for c in cursor.description]
     return {row[0]: document_name_of(dict(zip(columns, row))) for row in cursor.fetchall()}
 
@@ -86,7 +87,6 @@ def _document_names(con) -> dict[str, str]:
 def _quality(con, max_failures: int, documents: list[str] | None) -> list[str]:
     """Rule instances per document (of ``documents`` only, when given), per family, and the failures."""
     out = ["", "Accounting identities (rule instances per document" + ("" if documents is None else " new or changed") + ")"]
-    names = _document_names(con)
     counts = con.execute(
         f"""
         select r.document_id, coalesce(d.title, r.document_id),
@@ -99,13 +99,6 @@ def _quality(con, max_failures: int, documents: list[str] | None) -> list[str]:
         group by all order by 2
         """, [] if documents is None else [documents]
     ).fetchall()
-    if documents is not None and not counts:
-        out.append("  (none)")
-    for doc_id, title, total, passed, within, errors, warns in counts:
-        out.append(
-            f"  {names.get(doc_id, title)} ({doc_id}): {total} evaluated, {passed} passed, {within} passed within rounding tolerance, "
-            f"{errors + warns} failed ({errors} ERROR, {warns} WARN)"
-        )
     families = con.execute(
         """
         select family, count(*), count(*) filter (where status = 'pass'),
@@ -113,9 +106,6 @@ def _quality(con, max_failures: int, documents: list[str] | None) -> list[str]:
         from dq_rule_instance group by family order by family
         """
     ).fetchall()
-    out += ["", "Rule instances by family (all documents)"]
-    for family, total, passed, within, failed in families:
-        out.append(f"  {family}: {total} evaluated, {passed} passed, {within} passed within rounding tolerance, {failed} failed")
     # the first max_failures rows of each list, and how many there are (count(*) over the whole list)
     within = con.execute(
         """
@@ -124,14 +114,6 @@ def _quality(con, max_failures: int, documents: list[str] | None) -> list[str]:
         where status = 'pass_within_tolerance' order by d.title, rule_id, location limit ?
         """, [max_failures]
     ).fetchall()
-    if within:
-        out.append("")
-        out.append("Passed only within rounding tolerance (document, rule, where, difference, tolerance)")
-    for rule, doc_id, location, lval, rval, diff, tol, _ in within:
-        out.append(f"  {rule}  {names.get(doc_id, doc_id)}  {location}: {_amount(lval)} vs {_amount(rval)}, difference {_amount(diff)} "
-                   f"within ±{_amount(tol)}")
-    if within and within[0][-1] > len(within):
-        out.append(f"  … and {within[0][-1] - len(within)} more")
     failures = con.execute(
         """
         select severity, rule_id, r.document_id, table_kind, location, source_lines,
@@ -141,6 +123,25 @@ def _quality(con, max_failures: int, documents: list[str] | None) -> list[str]:
         order by severity, d.title, rule_id, location limit ?
         """, [max_failures]
     ).fetchall()
+    names = _document_names(con, {row[0] for row in counts} | {row[1] for row in within} | {row[2] for row in failures})
+    if documents is not None and not counts:
+        out.append("  (none)")
+    for doc_id, title, total, passed, tolerated, errors, warns in counts:
+        out.append(
+            f"  {names.get(doc_id, title)} ({doc_id}): {total} evaluated, {passed} passed, {tolerated} passed within rounding tolerance, "
+            f"{errors + warns} failed ({errors} ERROR, {warns} WARN)"
+        )
+    out += ["", "Rule instances by family (all documents)"]
+    for family, total, passed, tolerated, failed in families:
+        out.append(f"  {family}: {total} evaluated, {passed} passed, {tolerated} passed within rounding tolerance, {failed} failed")
+    if within:
+        out.append("")
+        out.append("Passed only within rounding tolerance (document, rule, where, difference, tolerance)")
+    for rule, doc_id, location, lval, rval, diff, tol, _ in within:
+        out.append(f"  {rule}  {names.get(doc_id, doc_id)}  {location}: {_amount(lval)} vs {_amount(rval)}, difference {_amount(diff)} "
+                   f"within ±{_amount(tol)}")
+    if within and within[0][-1] > len(within):
+        out.append(f"  … and {within[0][-1] - len(within)} more")
     if failures:
         out.append("")
         out.append("Failures (document, rule, where, both sides, difference)")
